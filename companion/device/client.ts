@@ -1,0 +1,161 @@
+import { Op, SELECTED, SLOT_BASE } from "../../shared/codes";
+import {
+  type AckReply,
+  type Info,
+  type LogReadReply,
+  type ProgramEntry,
+  type SessionStatus,
+  type Settings,
+  type TimeReply,
+  decodeAckReply,
+  decodeInfo,
+  decodeLogReadReply,
+  decodeProgramList,
+  decodeStatus,
+  decodeTimeReply,
+  decodeSettings,
+  decodeU16,
+  encodeLogRead,
+  encodeProgBegin,
+  encodeProgRead,
+  encodeProgWrite,
+  encodeSettings,
+  encodeU32,
+} from "../../shared/messages";
+import { u16 } from "../../shared/bytes";
+import { LinkError } from "../cli/errors";
+import type { Link, Reply, RequestOptions } from "../ble/link";
+
+/**
+ * The device's requests as typed calls over a Link: each encodes its body with shared/messages.ts,
+ * sends it, and decodes the reply. A non-OK status throws DeviceStatusError (the STATUS_TEXT sentence)
+ * except where a caller needs the status itself (progWriteStatus).
+ */
+export class DeviceClient {
+  readonly link: Link;
+
+  constructor(link: Link) {
+    this.link = link;
+  }
+
+  /** INFO, with the central's payload size as its body (as on every connection). */
+  async info(): Promise<Info> {
+    const info = decode("info", decodeInfo, await this.link.request(Op.Info, new Uint8Array([this.link.payload])));
+    this.link.info = info;
+    return info;
+  }
+
+  /** TIME_SET: the device's clock becomes `unix`; the reply says how long it has been up, and which boot this is. */
+  async setTime(unix: number): Promise<TimeReply> {
+    return decode("time-set", decodeTimeReply, await this.link.request(Op.TimeSet, encodeU32(unix >>> 0)));
+  }
+
+  async status(): Promise<SessionStatus> {
+    return decode("status", decodeStatus, await this.link.request(Op.Status));
+  }
+
+  async getSettings(): Promise<Settings> {
+    return decode("settings-get", decodeSettings, await this.link.request(Op.SettingsGet));
+  }
+
+  async setSettings(s: Settings): Promise<void> {
+    await this.link.request(Op.SettingsSet, encodeSettings(s));
+  }
+
+  /** LOG_READ: the reply; `count` records follow as stream packets (see sync.ts). */
+  async logRead(after: number, max: number, opts?: RequestOptions): Promise<LogReadReply> {
+    return decode("log-read", decodeLogReadReply, await this.link.request(Op.LogRead, encodeLogRead({ after, max }), opts));
+  }
+
+  /** LOG_ACK: the device may free every record up to `upTo` (the central has stored them durably). */
+  async ack(upTo: number): Promise<AckReply> {
+    return decode("log-ack", decodeAckReply, await this.link.request(Op.LogAck, encodeU32(upTo >>> 0)));
+  }
+
+  async programs(): Promise<{ selected: number; entries: ProgramEntry[] }> {
+    return decode("program-list", decodeProgramList, await this.link.request(Op.ProgList));
+  }
+
+  /** PROG_READ: up to `len` bytes of program `id`'s image from `offset`; the reply also gives its size. */
+  async readProgramChunk(id: number, offset: number, len: number): Promise<{ total: number; data: Uint8Array }> {
+    const b = await this.link.request(Op.ProgRead, encodeProgRead({ id, offset, len }));
+    if (b.length < 2) throw new LinkError("program-read: the device sent a reply too short to read; update its firmware with `massager flash`");
+    return { total: u16(b, 0), data: b.slice(2) };
+  }
+
+  /** The whole binary image of program `id` (a preset index or SLOT_BASE + slot). */
+  async readProgram(id: number, chunk = 96): Promise<Uint8Array> {
+    let first = await this.readProgramChunk(id, 0, chunk);
+    const out = new Uint8Array(first.total);
+    out.set(first.data.subarray(0, first.total), 0);
+    let offset = first.data.length;
+    while (offset < first.total) {
+      first = await this.readProgramChunk(id, offset, Math.min(chunk, first.total - offset));
+      if (first.data.length === 0) break;
+      out.set(first.data.subarray(0, first.total - offset), offset);
+      offset += first.data.length;
+    }
+    return out;
+  }
+
+  /** PROG_BEGIN: announces size and CRC-32; the reply is the offset to resume from (0 for a new upload). */
+  async progBegin(slot: number, size: number, crc: number): Promise<number> {
+    return decode("program-begin", decodeU16, await this.link.request(Op.ProgBegin, encodeProgBegin({ slot, size, crc })));
+  }
+
+  /** PROG_WRITE, status included (BadOffset is part of the upload's normal flow). */
+  async progWriteStatus(slot: number, offset: number, data: Uint8Array): Promise<{ reply: Reply; next: number | null }> {
+    const reply = await this.link.requestStatus(Op.ProgWrite, encodeProgWrite({ slot, offset, data }));
+    return { reply, next: decodeU16(reply.body) };
+  }
+
+  async progWrite(slot: number, offset: number, data: Uint8Array): Promise<number> {
+    return decode("program-write", decodeU16, await this.link.request(Op.ProgWrite, encodeProgWrite({ slot, offset, data })));
+  }
+
+  /** PROG_COMMIT: the device checks CRC and validation, then the program becomes active and selected. */
+  async progCommit(slot: number): Promise<void> {
+    await this.link.request(Op.ProgCommit, new Uint8Array([slot]));
+  }
+
+  async deleteProgram(slot: number): Promise<void> {
+    await this.link.request(Op.ProgDelete, new Uint8Array([slot]));
+  }
+
+  async selectProgram(id: number): Promise<void> {
+    await this.link.request(Op.ProgSelect, new Uint8Array([id]));
+  }
+
+  /** START the program `id` (default: the selected one). */
+  async start(id: number = SELECTED): Promise<void> {
+    await this.link.request(Op.Start, new Uint8Array([id]));
+  }
+
+  async pause(): Promise<void> {
+    await this.link.request(Op.Pause);
+  }
+
+  async resume(): Promise<void> {
+    await this.link.request(Op.Resume);
+  }
+
+  async stop(): Promise<void> {
+    await this.link.request(Op.Stop);
+  }
+
+  /** Subscribes to EVT_STATUS events; returns the unsubscribe function. */
+  onStatus(fn: (s: SessionStatus) => void): () => void {
+    return this.link.onEvent(fn);
+  }
+}
+
+/** Program ids: presets are 0.., custom slots SLOT_BASE + slot. */
+export function slotId(slot: number): number {
+  return SLOT_BASE + slot;
+}
+
+function decode<T>(what: string, fn: (b: Uint8Array) => T | null, body: Uint8Array): T {
+  const v = fn(body);
+  if (v === null) throw new LinkError(`${what}: the device sent a reply this companion cannot read; update the companion or the firmware (\`massager flash\`)`);
+  return v;
+}

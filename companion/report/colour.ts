@@ -1,0 +1,34 @@
+/*
+ * Terminal colours that respect NO_COLOR (https://no-color.org: any non-empty value turns them off).
+ * A palette is passed to the renderers, so they stay pure and tests can ask for either.
+ */
+export interface Palette {
+  good(s: string): string;
+  warn(s: string): string;
+  dim(s: string): string;
+  bold(s: string): string;
+  accent(s: string): string;
+}
+
+const wrap = (open: number, close: number) => (s: string) => "\x1b[" + open + "m" + s + "\x1b[" + close + "m";
+
+export const COLOUR: Palette = {
+  good: wrap(32, 39),
+  warn: wrap(33, 39),
+  dim: wrap(2, 22),
+  bold: wrap(1, 22),
+  accent: wrap(36, 39),
+};
+
+const same = (s: string) => s;
+export const PLAIN: Palette = { good: same, warn: same, dim: same, bold: same, accent: same };
+
+/** Colour only on a terminal, and never when NO_COLOR is set to anything but "". */
+export function wantColour(env: { [k: string]: string | undefined }, isTTY: boolean | undefined): boolean {
+  if (env.NO_COLOR) return false;
+  return !!isTTY;
+}
+
+export function palette(colour: boolean): Palette {
+  return colour ? COLOUR : PLAIN;
+}

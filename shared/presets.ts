@@ -1,0 +1,40 @@
+import { CUE_NONE, CUE_REGION, Program, Step } from "./program";
+
+/*
+ * Built-in presets, from the evidence in DESIGN.md (studies.ts names each study). Steps are flat
+ * (region, pattern, seconds, intensity %) quadruples: cheap in the device's memory. A step whose
+ * region differs from the one before starts with a region cue.
+ *   regions: 0 front, 1 crown, 2 back; patterns: 0 press, 1 pinch, 2 stretch, 3 circular, 4 steady
+ */
+export const PRESET_NAMES = ["Daily 4 min", "Daily 15 min", "Calm 15 min"];
+
+const PRESET_STEPS = [
+  // 4 minutes a day over three regions (2016 controlled study): 240 s
+  [0, 0, 40, 60, 0, 3, 40, 55, 1, 1, 40, 60, 1, 3, 40, 55, 2, 2, 40, 60, 2, 3, 40, 55],
+  // inside the 11-20 minutes a day of the 2019 survey: 900 s
+  [0, 0, 60, 65, 0, 3, 90, 60, 0, 1, 60, 65, 0, 2, 90, 55,
+   1, 0, 60, 65, 1, 3, 90, 60, 1, 1, 60, 65, 1, 2, 90, 55,
+   2, 0, 60, 65, 2, 3, 90, 60, 2, 1, 60, 65, 2, 2, 90, 55],
+  // gentle stress relief, twice a week (the 15-minute sessions of the 10-week cortisol study): 900 s
+  [0, 4, 60, 35, 0, 3, 120, 40, 0, 2, 120, 35,
+   1, 4, 60, 35, 1, 3, 120, 40, 1, 2, 120, 35,
+   2, 4, 60, 35, 2, 3, 120, 40, 2, 2, 120, 35],
+];
+
+export const PRESET_COUNT = PRESET_STEPS.length;
+
+export function presetProgram(i: number): Program | null {
+  const q = PRESET_STEPS[i];
+  if (!q) return null;
+  const steps: Step[] = [];
+  for (let k = 0; k < q.length; k += 4) {
+    steps.push({
+      region: q[k],
+      pattern: q[k + 1],
+      duration: q[k + 2],
+      intensity: q[k + 3] / 100,
+      cue: k === 0 || q[k] !== q[k - 4] ? CUE_REGION : CUE_NONE,
+    });
+  }
+  return { name: PRESET_NAMES[i], steps: steps };
+}

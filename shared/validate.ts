@@ -1,0 +1,148 @@
+import { LIMITS } from "./limits";
+import { CUES, CUE_NONE, CUE_REGION, PATTERNS, PATTERN_CUSTOM, Program, REGIONS, Step, cueMs } from "./program";
+
+/*
+ * One validator, run by the companion before it sends and by the device before it activates.
+ * Every error names the field and the rule, e.g. `steps[2].intensity: 1.4 is above the limit 1.0`.
+ */
+
+/** Prints 1 as "1.0" so limits on a 0..1 scale read as fractions. */
+function num(x: number): string {
+  return x % 1 === 0 ? x + ".0" : "" + x;
+}
+
+function isInt(x: number): boolean {
+  return typeof x === "number" && x === x && Math.floor(x) === x;
+}
+
+function range(errors: string[], field: string, x: number, lo: number, hi: number, unit: string, frac: boolean): void {
+  if (typeof x !== "number" || x !== x || x === Infinity || x === -Infinity) {
+    errors.push(field + ": must be a number");
+  } else if (x < lo) {
+    errors.push(field + ": " + (frac ? num(x) : x) + unit + " is below the limit " + (frac ? num(lo) : lo) + unit);
+  } else if (x > hi) {
+    errors.push(field + ": " + (frac ? num(x) : x) + unit + " is above the limit " + (frac ? num(hi) : hi) + unit);
+  } else if (!frac && !isInt(x)) {
+    errors.push(field + ": " + x + " must be a whole number");
+  }
+}
+
+/** The device's rules, over a decoded program. Returns every error; empty means valid. */
+export function validateProgram(p: Program): string[] {
+  const errors: string[] = [];
+  const name = p.name;
+  if (typeof name !== "string" || name.length < 1 || name.length > LIMITS.nameMaxBytes) {
+    errors.push("name: must be 1 to " + LIMITS.nameMaxBytes + " characters");
+  } else {
+    for (let i = 0; i < name.length; i++) {
+      const c = name.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e) {
+        errors.push("name: character " + (i + 1) + " is not printable ASCII");
+        break;
+      }
+    }
+  }
+  const steps = p.steps;
+  if (!steps || steps.length < 1) errors.push("steps: at least one step is needed");
+  else if (steps.length > LIMITS.maxSteps)
+    errors.push("steps: " + steps.length + " steps is above the limit " + LIMITS.maxSteps);
+  let total = 0;
+  for (let i = 0; steps && i < steps.length && i < LIMITS.maxSteps; i++) {
+    const s = steps[i];
+    const f = "steps[" + i + "]";
+    range(errors, f + ".region", s.region, 0, REGIONS.length - 1, "", false);
+    range(errors, f + ".pattern", s.pattern, 0, PATTERNS.length - 1, "", false);
+    range(errors, f + ".duration", s.duration, LIMITS.stepMinS, LIMITS.stepMaxS, " s", false);
+    range(errors, f + ".intensity", s.intensity, 0, LIMITS.intensityMax, "", true);
+    range(errors, f + ".cue", s.cue, 0, CUES.length - 1, "", false);
+    if (isInt(s.duration) && s.duration * 1000 <= cueMs(s.cue))
+      errors.push(f + ".duration: too short for its cue");
+    if (s.pattern === PATTERN_CUSTOM) {
+      const c = s.curve;
+      if (!c || c.length < LIMITS.curveMinPoints || c.length > LIMITS.curveMaxPoints) {
+        errors.push(f + ".curve: needs " + LIMITS.curveMinPoints + " to " + LIMITS.curveMaxPoints + " levels");
+      } else {
+        for (let k = 0; k < c.length; k++) range(errors, f + ".curve[" + k + "]", c[k], 0, 1, "", true);
+      }
+      range(errors, f + ".curveStepMs", s.curveStepMs as number, LIMITS.curveStepMinMs, LIMITS.curveStepMaxMs, " ms", false);
+      if (isInt(s.curveStepMs as number) && (s.curveStepMs as number) % 10 !== 0)
+        errors.push(f + ".curveStepMs: must be a multiple of 10 ms");
+    } else if (s.curve !== undefined) {
+      errors.push(f + ".curve: only a custom pattern takes a curve");
+    }
+    if (typeof s.duration === "number") total += s.duration;
+  }
+  if (total > LIMITS.longestSessionS)
+    errors.push("steps: total " + total + " s is above the longest session " + LIMITS.longestSessionS + " s");
+  return errors;
+}
+
+const STEP_KEYS = ["region", "pattern", "duration", "intensity", "cue", "curve", "curveStepMs"];
+const TOP_KEYS = ["name", "steps", "description"];
+
+function indexOfName(list: string[], v: unknown): number {
+  return typeof v === "string" ? list.indexOf(v) : -1;
+}
+
+function unknownKeys(errors: string[], field: string, o: object, allowed: string[]): void {
+  const keys = Object.keys(o);
+  for (let i = 0; i < keys.length; i++)
+    if (allowed.indexOf(keys[i]) < 0)
+      errors.push((field ? field + "." : "") + keys[i] + ": unknown field (expected one of " + allowed.join(", ") + ")");
+}
+
+/**
+ * The hand-written JSON form to a Program, checked field by field and then by validateProgram.
+ * The JSON names regions, patterns and cues by word; a step's cue defaults to a region cue when
+ * its region differs from the step before, else none.
+ */
+export function programFromJson(v: unknown): { program: Program | null; errors: string[] } {
+  const errors: string[] = [];
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    return { program: null, errors: ["program: must be a JSON object with a name and steps"] };
+  }
+  const o = v as { [k: string]: unknown };
+  unknownKeys(errors, "", o, TOP_KEYS);
+  if (typeof o.name !== "string") errors.push("name: must be a string");
+  if (!Array.isArray(o.steps)) {
+    errors.push("steps: must be an array of steps");
+    return { program: null, errors: errors };
+  }
+  const steps: Step[] = [];
+  const raw = o.steps as unknown[];
+  for (let i = 0; i < raw.length; i++) {
+    const f = "steps[" + i + "]";
+    const r = raw[i] as { [k: string]: unknown };
+    if (typeof r !== "object" || r === null || Array.isArray(r)) {
+      errors.push(f + ": must be an object");
+      continue;
+    }
+    unknownKeys(errors, f, r, STEP_KEYS);
+    const region = indexOfName(REGIONS, r.region);
+    if (region < 0) errors.push(f + ".region: " + JSON.stringify(r.region) + " is not one of " + REGIONS.join(", "));
+    const pattern = indexOfName(PATTERNS, r.pattern);
+    if (pattern < 0) errors.push(f + ".pattern: " + JSON.stringify(r.pattern) + " is not one of " + PATTERNS.join(", "));
+    let cue = i === 0 || (steps.length > 0 && steps[steps.length - 1].region !== region) ? CUE_REGION : CUE_NONE;
+    if (r.cue !== undefined) {
+      cue = indexOfName(CUES, r.cue);
+      if (cue < 0) errors.push(f + ".cue: " + JSON.stringify(r.cue) + " is not one of " + CUES.join(", "));
+    }
+    if (r.curve !== undefined && (!Array.isArray(r.curve) || (r.curve as unknown[]).some((x) => typeof x !== "number")))
+      errors.push(f + ".curve: must be an array of numbers from 0 to 1");
+    const s: Step = {
+      region: region < 0 ? 0 : region,
+      pattern: pattern < 0 ? 0 : pattern,
+      duration: r.duration as number,
+      intensity: r.intensity as number,
+      cue: cue < 0 ? 0 : cue,
+    };
+    if (r.curve !== undefined) s.curve = r.curve as number[];
+    if (pattern === PATTERN_CUSTOM) s.curveStepMs = r.curveStepMs === undefined ? 250 : (r.curveStepMs as number);
+    else if (r.curveStepMs !== undefined) errors.push(f + ".curveStepMs: only a custom pattern takes a curveStepMs");
+    steps.push(s);
+  }
+  const program: Program = { name: o.name as string, steps: steps };
+  const rules = validateProgram(program);
+  for (let i = 0; i < rules.length; i++) if (errors.indexOf(rules[i]) < 0) errors.push(rules[i]);
+  return { program: errors.length ? null : program, errors: errors };
+}
