@@ -1,4 +1,4 @@
-import { LIMITS } from "../shared/limits";
+import { MESSAGE_MAX_BYTES, MIN_PAYLOAD, MAX_PAYLOAD, STREAM_MAX_PACKETS, TX_BURST, TX_TICK_MS } from "../shared/limits";
 import { Op, Setting } from "../shared/codes";
 import { NAME_PREFIX, NOTIFY_CHAR_UUID, REQUEST_CHAR_UUID, SERVICE_UUID } from "../shared/uuids";
 import { DONE, HDR_FIRST, MORE, Message, Reassembler, decodeMessage, encodeMessage, packetize, streamPacket } from "../shared/frame";
@@ -9,59 +9,65 @@ import { settingsFlags } from "./settings";
 
 /*
  * The BLE transport: one custom service (REQUEST written by the central, NOTIFY for replies, stream
- * packets and events), a Reassembler for requests, and a TX pacer that sends LIMITS.txBurst packets
- * every LIMITS.txTickMs while its queue is non-empty (no timer otherwise). Log records stream after
- * a LOG_READ reply, one packet made at a time from flash. Packets are at most the payload the
+ * packets and events), a Reassembler for requests, and a TX pacer that sends TX_BURST packets every
+ * TX_TICK_MS while its queue is non-empty (no timer otherwise). Log records stream after a LOG_READ
+ * reply, each packet made from flash when its turn comes. Packets are at most the payload the
  * central announced in INFO (20 until then, never above the board's).
  */
-const rq = new Reassembler(LIMITS.messageMaxBytes);
+const rq = new Reassembler(MESSAGE_MAX_BYTES);
 const q: Uint8Array[] = [];
 const Q_EVENTS_MAX = 12;
 const CONSOLE_MS = 60000;
-let payload = LIMITS.minPayload;
+export let payload = MIN_PAYLOAD;
 let connected = false;
 let txTimer: any;
-let consoleOpen = false;
+export let consoleOpen = false;
 let dispatch = function (m: Message): void {};
-let linkLost = function (): void {};
 
 /** The notification: one object, its value replaced per packet. */
-const NOTE: any = {};
 const UPD: any = {};
-NOTE[NOTIFY_CHAR_UUID] = { value: 0, notify: true };
-UPD[SERVICE_UUID] = NOTE;
+const NOTE: any = (UPD[SERVICE_UUID] = {});
+const VAL: any = (NOTE[NOTIFY_CHAR_UUID] = { notify: true });
 
-/** The stream: seqs of the records of the current LOG_READ (filled by the handler). */
+/** The stream: seqs of the records of the current LOG_READ (filled by the handler), its bytes, packets. */
 export const streamSeqs = new Uint32Array(64);
 let stBytes = 0;
 let stPer = 0;
 let stPkt = 0;
 let stPkts = 0;
-const scratch = new Uint8Array(LIMITS.maxPayload);
+const scratch = new Uint8Array(MAX_PAYLOAD);
 
-function push(p: Uint8Array): void {
-  q.push(p);
+function streamNext(): Uint8Array {
+  const a = stPkt * stPer;
+  const b = Math.min(stBytes, a + stPer);
+  for (let x = a; x < b; x++) {
+    const r = logRecord(streamSeqs[Math.floor(x / RECORD_BYTES)]);
+    scratch[x - a] = r ? r[x % RECORD_BYTES] : 0;
+  }
+  return streamPacket(stPkt++, scratch, 0, b - a);
 }
 
 function txTick(): void {
   txTimer = undefined;
-  for (let i = 0; i < LIMITS.txBurst; i++) {
+  for (let i = 0; i < TX_BURST; i++) {
     const p = q.length ? q.shift() : stPkt < stPkts ? streamNext() : undefined;
     if (!p) return;
-    NOTE[NOTIFY_CHAR_UUID].value = p;
+    VAL.value = p;
     try {
       NRF.updateServices(UPD);
     } catch (e) {
-      // not connected or not subscribed: the packet is lost, as a dropped notification would be
+      // not connected or not subscribed: lost, as a dropped notification would be
     }
   }
-  if (q.length || stPkt < stPkts) txTimer = setTimeout(txTick, LIMITS.txTickMs);
+  txTimer = setTimeout(txTick, TX_TICK_MS);
 }
 
 /** Sends one message (split into packets); the first burst goes out at once. */
 export function bleSend(op: number, id: number, status: number, body: Uint8Array | null): void {
   if (!connected) return;
-  packetize(encodeMessage(op, id, status, body), payload, push);
+  packetize(encodeMessage(op, id, status, body), payload, function (p) {
+    q.push(p);
+  });
   if (txTimer === undefined) txTick();
 }
 
@@ -70,20 +76,16 @@ export function bleEvent(body: Uint8Array): void {
   if (q.length < Q_EVENTS_MAX) bleSend(Op.EvtStatus, 0, 0, body);
 }
 
-export function blePayload(): number {
-  return payload;
-}
-
 export function setPayload(n: number): void {
-  payload = Math.max(LIMITS.minPayload, Math.min(n, boardPayload));
+  payload = Math.max(MIN_PAYLOAD, Math.min(n, boardPayload));
 }
 
 /** Most records one LOG_READ may stream at the current payload. */
 export function streamCap(): number {
-  return Math.min(streamSeqs.length, Math.floor((LIMITS.streamMaxPackets * (payload - 1)) / RECORD_BYTES));
+  return Math.min(64, Math.floor((STREAM_MAX_PACKETS * (payload - 1)) / RECORD_BYTES));
 }
 
-/** Streams the first `count` records of streamSeqs after what is queued now. */
+/** Streams the first count records of streamSeqs once the queue (with the reply) is out. */
 export function streamStart(count: number): void {
   stBytes = count * RECORD_BYTES;
   stPer = payload - 1;
@@ -91,48 +93,28 @@ export function streamStart(count: number): void {
   stPkts = Math.ceil(stBytes / stPer);
 }
 
-function streamNext(): Uint8Array {
-  const k = stPkt++;
-  const a = k * stPer;
-  const b = Math.min(stBytes, a + stPer);
-  for (let x = a; x < b; ) {
-    const ri = Math.floor(x / RECORD_BYTES);
-    const o = x - ri * RECORD_BYTES;
-    const n = Math.min(RECORD_BYTES - o, b - x);
-    const r = logRecord(streamSeqs[ri]);
-    if (r) scratch.set(r.subarray(o, o + n), x - a);
-    else scratch.fill(0, x - a, x - a + n);
-    x += n;
-  }
-  return streamPacket(k, scratch, 0, b - a);
-}
-
 function onWrite(e: { data: ArrayBuffer }): void {
   const p = new Uint8Array(e.data);
-  const was = rq.active || (p.length > 0 && p[0] & HDR_FIRST);
+  const was = rq.active || p[0] & HDR_FIRST;
   const r = rq.push(p);
   if (r === MORE) return;
-  if (r !== DONE) {
-    if (was) bleSend(Op.Error, rq.partialId(), r, new Uint8Array([rq.partialOp()]));
-    return;
-  }
   const raw = rq.message();
-  const m = decodeMessage(raw);
-  if (typeof m === "number") bleSend(Op.Error, raw[1] | 0, m, new Uint8Array([raw[0] | 0]));
-  else dispatch(m);
+  const m = r === DONE ? decodeMessage(raw) : r;
+  if (typeof m !== "number") dispatch(m);
+  else if (was) bleSend(Op.Error, raw[1] | 0, m, new Uint8Array([raw[0] | 0]));
 }
 
 /** (Re)declares the services; the Nordic UART is on unless LockConsole (outside a console window). */
 export function bleServices(): void {
   const c: any = {};
+  const s: any = {};
   c[REQUEST_CHAR_UUID] = { value: [0], maxLen: boardPayload, writable: true, onWrite: onWrite };
   c[NOTIFY_CHAR_UUID] = { value: [0], maxLen: boardPayload, readable: true, notify: true };
-  const s: any = {};
   s[SERVICE_UUID] = c;
   NRF.setServices(s, { uart: consoleOpen || !(settingsFlags() & Setting.LockConsole) });
 }
 
-/** The 5-second hold: the console is reachable for 60 s (it takes effect at the next connection). */
+/** The 5-second hold: with the console locked, it is reachable for 60 s (from the next connection). */
 export function bleConsole(): void {
   if (consoleOpen || !(settingsFlags() & Setting.LockConsole)) return;
   consoleOpen = true;
@@ -143,32 +125,26 @@ export function bleConsole(): void {
   }, CONSOLE_MS);
 }
 
-export function bleConsoleOpen(): boolean {
-  return consoleOpen;
-}
-
-function reset(): void {
+function reset(c: boolean): void {
+  connected = c;
   rq.active = false;
   q.splice(0, q.length);
   stPkts = 0;
   if (txTimer !== undefined) clearTimeout(txTimer);
   txTimer = undefined;
-  payload = LIMITS.minPayload;
+  payload = MIN_PAYLOAD;
 }
 
 export function bleInit(onMessage: (m: Message) => void, onLinkLost: () => void): void {
   dispatch = onMessage;
-  linkLost = onLinkLost;
   bleServices();
-  const a = NRF.getAddress();
+  const a: string = (NRF as any).getAddress();
   NRF.setAdvertising({}, { name: NAME_PREFIX + " " + (a.substr(12, 2) + a.substr(15, 2)).toUpperCase() });
   NRF.on("connect", function () {
-    reset();
-    connected = true;
+    reset(true);
   });
   NRF.on("disconnect", function () {
-    connected = false;
-    reset();
-    linkLost();
+    reset(false);
+    onLinkLost();
   });
 }

@@ -1,6 +1,6 @@
 import { crc8 } from "../shared/crc";
 import { put16, put32, u16, u32 } from "../shared/bytes";
-import { rd, rm, wr } from "./store";
+import { S, rd } from "./store";
 
 /*
  * A durable small value (u32) in flash that survives power loss at any write. Two files, name + "0"
@@ -11,69 +11,54 @@ import { rd, rm, wr } from "./store";
  * The current value is the valid slot with the highest generation (a torn slot fails its check and
  * is skipped). When the file is full, the next generation goes into slot 0 of the other file, then
  * the full one is erased; at load, whichever file does not hold the newest slot is erased.
- * Generations are u16: 16 slots a file, so 65535 writes of one cell (decades of daily writes).
+ * Generations are u16: 65535 writes of one cell (decades of daily writes).
  */
 const SLOT = 8;
-const CELL_SLOTS = 16;
-const FILE_BYTES = SLOT * CELL_SLOTS;
+const FILE_BYTES = SLOT * 16;
 const buf = new Uint8Array(SLOT);
 
 export class Cell {
-  name: string;
+  /** file name prefix, value, generation, file (0/1) holding the newest slot, next free offset in it */
+  n: string;
   v: number;
   g: number;
-  /** File (0 or 1) holding the newest slot, and the next free slot in it. */
   f: number;
-  s: number;
+  o: number;
 
   constructor(name: string, def: number) {
-    this.name = name;
+    this.n = name;
     this.v = def;
-    this.g = 0;
-    this.f = 0;
-    this.s = 0;
+    this.g = this.f = this.o = 0;
     let best = -1;
     for (let f = 0; f < 2; f++) {
       const b = rd(name + f);
-      if (!b) continue;
-      for (let i = 0; i < CELL_SLOTS; i++) {
-        const o = i * SLOT;
+      for (let o = 0; b && o < FILE_BYTES; o += SLOT) {
         const g = u16(b, o + 4);
         if (b[o + 7] === 0 && crc8(b, o, o + 6) === b[o + 6] && g > best) {
-          best = g;
+          best = this.g = g;
           this.v = u32(b, o);
-          this.g = g;
           this.f = f;
         }
       }
     }
     const b = rd(name + this.f);
-    if (b) {
-      let n = FILE_BYTES;
-      while (n > 0 && b[n - 1] === 0xff) n--;
-      this.s = Math.ceil(n / SLOT);
-    }
-    if (rd(name + (1 - this.f))) rm(name + (1 - this.f));
+    let n = b ? FILE_BYTES : 0;
+    while (n > 0 && (b as Uint8Array)[n - 1] === 0xff) n--;
+    this.o = Math.ceil(n / SLOT) * SLOT;
+    if (rd(name + (this.f ^ 1))) S.erase(name + (this.f ^ 1));
   }
 
   set(v: number): void {
     if (v === this.v) return;
-    const g = this.g + 1;
     put32(buf, 0, v);
-    put16(buf, 4, g);
+    put16(buf, 4, ++this.g);
     buf[6] = crc8(buf, 0, 6);
     buf[7] = 0;
-    if (this.s < CELL_SLOTS) {
-      wr(this.name + this.f, buf, this.s * SLOT, FILE_BYTES);
-      this.s++;
-    } else {
-      const full = this.name + this.f;
-      this.f ^= 1;
-      wr(this.name + this.f, buf, 0, FILE_BYTES);
-      rm(full);
-      this.s = 1;
-    }
+    const full = this.o >= FILE_BYTES;
+    if (full) this.f ^= 1;
+    S.write(this.n + this.f, buf, full ? 0 : this.o, FILE_BYTES);
+    if (full) S.erase(this.n + (this.f ^ 1));
+    this.o = full ? SLOT : this.o + SLOT;
     this.v = v;
-    this.g = g;
   }
 }

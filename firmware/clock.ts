@@ -1,27 +1,18 @@
-/**
+/*
  * Time. getTime() jumps when TIME_SET calls setTime(), so everything that measures durations
- * (sessions, gestures, uptime) reads now(): milliseconds on a clock that setClock() never moves.
+ * (sessions, uptime) reads now(): milliseconds on a clock that setClock() never moves, 0 at load.
  */
 let adj = 0;
-let boot0 = 0;
-let isSet = false;
+/** Whether a central has set the wall clock since boot. */
+export let clockSet = false;
 
 export function now(): number {
   return getTime() * 1000 - adj;
 }
 
-/** Marks the load time as uptime 0. */
+/** Makes now() count from 0 at load (call first). */
 export function clockInit(): void {
-  boot0 = now();
-}
-
-export function uptimeS(): number {
-  return Math.floor((now() - boot0) / 1000);
-}
-
-/** Uptime seconds at a now() value. */
-export function uptimeAt(ms: number): number {
-  return Math.round((ms - boot0) / 1000);
+  adj = getTime() * 1000;
 }
 
 /** Sets the wall clock (unix seconds) without moving now(). */
@@ -29,14 +20,10 @@ export function setClock(unix: number): void {
   const m = now();
   setTime(unix);
   adj = getTime() * 1000 - m;
-  isSet = true;
+  clockSet = true;
 }
 
-export function clockSet(): boolean {
-  return isSet;
-}
-
-/** Unix seconds at a now() value (meaningful once the clock is set). */
+/** Unix seconds (once the clock is set) at a now() value. */
 export function unixAt(ms: number): number {
   return Math.round((ms + adj) / 1000);
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Build: firmware/main.ts -> dist/firmware.js (one Espruino-safe script), and
 // companion/cli/main.ts -> dist/massager.js (Node ESM, imported by bin/massager.js).
 //
@@ -85,10 +86,95 @@ const REQUIRE_MARKER = "__ESPRUINO_REQUIRE__";
  *   version?: string, board?: string, root?: string,
  * }} FirmwareOptions
  * @typedef {{
- *   code: string, bytes: number, violations: import("./espruino-check.mjs").Violation[],
+ *   code: string, bytes: number, violations: (import("./espruino-check.mjs").Violation & { source?: string, sourceName?: string })[],
  *   budget: number, overBudget: boolean, written: boolean, outfile: string | null, warnings: string[],
  * }} FirmwareResult
+ *   Each violation also names its `source` ("firmware/x.ts:line:col") through the bundle's source map, and
+ *   `sourceName`, the identifier's name there when the minifier renamed it.
  */
+
+/**
+ * Put Espruino's `require` back in place of the marker, and map positions in the result back to the
+ * esbuild output (the source map describes that).
+ * @param {string} raw esbuild's output
+ */
+function restoreRequire(raw) {
+  const marker = new RegExp(`\\b${REQUIRE_MARKER}\\b`, "g");
+  const delta = REQUIRE_MARKER.length - "require".length;
+  /** Offsets in the restored code just after each replacement. @type {number[]} */
+  const after = [];
+  let code = "";
+  let last = 0;
+  for (const m of raw.matchAll(marker)) {
+    code += raw.slice(last, m.index) + "require";
+    after.push(code.length);
+    last = /** @type {number} */ (m.index) + REQUIRE_MARKER.length;
+  }
+  code += raw.slice(last);
+  const lineStarts = (/** @type {string} */ text) => {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+    return starts;
+  };
+  const codeLines = lineStarts(code);
+  const rawLines = lineStarts(raw);
+  /** @param {number} line 1-based @param {number} column 1-based @returns {{ line: number, column: number }} 0-based line/column in raw */
+  const toRaw = (line, column) => {
+    const offset = codeLines[line - 1] + column - 1;
+    const rawOffset = offset + after.filter((a) => a <= offset).length * delta;
+    let l = 0;
+    while (l + 1 < rawLines.length && rawLines[l + 1] <= rawOffset) l++;
+    return { line: l, column: rawOffset - rawLines[l] };
+  };
+  return { code, toRaw };
+}
+
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/**
+ * The original source position of a generated position, from a v3 source map.
+ * @param {{ sources: string[], mappings: string, names?: string[] }} map
+ * @param {{ line: number, column: number }} at 0-based generated line and column
+ * @returns {{ source: string, line: number, column: number, name?: string } | null} 1-based line and column;
+ *   `name`: the identifier's name in the source when the minifier renamed it
+ */
+export function originalPosition(map, at) {
+  let src = 0, srcLine = 0, srcCol = 0, name = 0;
+  /** @type {{ source: string, line: number, column: number, name?: string } | null} */
+  let best = null;
+  const lines = map.mappings.split(";");
+  for (let l = 0; l <= at.line && l < lines.length; l++) {
+    let genCol = 0;
+    for (const seg of lines[l].split(",")) {
+      if (!seg) continue;
+      /** @type {number[]} */
+      const fields = [];
+      let value = 0, shift = 0;
+      for (const ch of seg) {
+        const digit = B64.indexOf(ch);
+        value += (digit & 31) << shift;
+        if (digit & 32) shift += 5;
+        else {
+          fields.push(value & 1 ? -(value >>> 1) : value >>> 1);
+          value = 0;
+          shift = 0;
+        }
+      }
+      genCol += fields[0];
+      if (fields.length >= 4) {
+        src += fields[1];
+        srcLine += fields[2];
+        srcCol += fields[3];
+      }
+      if (fields.length >= 5) name += fields[4];
+      if (l === at.line && fields.length >= 4 && genCol <= at.column) {
+        best = { source: map.sources[src], line: srcLine + 1, column: srcCol + 1 };
+        if (fields.length >= 5 && map.names) best.name = map.names[name];
+      }
+    }
+  }
+  return best;
+}
 
 /** @param {string} root */
 function packageVersion(root) {
@@ -128,7 +214,11 @@ function formatEsbuildError(m, espruinoHints = true) {
   const code = m.location ? `\n    ${m.location.lineText}` : "";
   const hint = espruinoHints && ESBUILD_HINTS.find(([re]) => /** @type {RegExp} */ (re).test(m.text));
   const rule = hint ? RULES[/** @type {string} */ (hint[1])] : null;
-  const advice = rule ? `\n  -> ${rule.problem} ${rule.fix}` : "";
+  const quirk = rule && (rule.id === "rest-param" || rule.id === "destructuring")
+    ? " (esbuild also reports this for `...rest` and destructured parameters in erased TypeScript signatures: " +
+      "`declare function`, overload and abstract signatures; write those as `args: unknown[]` / `opts: T`.)"
+    : "";
+  const advice = rule ? `\n  -> ${rule.problem} ${rule.fix}${quirk}` : "";
   return `${where}${m.text}${code}${advice}`;
 }
 
@@ -146,13 +236,18 @@ export async function buildFirmware({
   const fwVersion = version ?? process.env.MASSAGER_FW_VERSION ?? packageVersion(root);
   const fwBoard = board ?? process.env.MASSAGER_BOARD ?? "";
 
+  // A nominal output path: esbuild needs one to emit the source map (nothing is written here).
+  const nominalOut = path.resolve(root, outfile ?? "dist/firmware.js");
   /** @type {esbuild.BuildResult & { outputFiles: esbuild.OutputFile[] }} */
   let result;
   try {
     result = await esbuild.build({
       entryPoints: [entryPath],
+      outfile: nominalOut,
       bundle: true,
       write: false,
+      sourcemap: "external",
+      sourcesContent: false,
       format: "iife",
       platform: "neutral",
       target: "es2015",
@@ -180,10 +275,19 @@ export async function buildFirmware({
     throw err;
   }
 
-  const code = result.outputFiles[0].text.replace(new RegExp(`\\b${REQUIRE_MARKER}\\b`, "g"), "require");
+  const jsFile = result.outputFiles.find((f) => f.path.endsWith(".js"));
+  const mapFile = result.outputFiles.find((f) => f.path.endsWith(".map"));
+  const { code, toRaw } = restoreRequire(/** @type {esbuild.OutputFile} */ (jsFile).text);
   const bytes = Buffer.byteLength(code, "utf8");
   const displayName = outfile ?? "firmware.js";
-  const violations = checkEspruino(code, { filename: displayName });
+  const map = mapFile ? JSON.parse(mapFile.text) : null;
+  const violations = checkEspruino(code, { filename: displayName }).map((v) => {
+    const origin = map ? originalPosition(map, toRaw(v.line, v.column)) : null;
+    if (!origin) return v;
+    const source = path.relative(root, path.resolve(path.dirname(nominalOut), origin.source)).split(path.sep).join("/");
+    const named = origin.name ? { sourceName: origin.name } : {};
+    return { ...v, source: `${source}:${origin.line}:${origin.column}`, ...named };
+  });
   const { budget } = await loadFlashBudget(root);
   const overBudget = bytes > budget;
   const warnings = result.warnings.map((m) => formatEsbuildError(m));

@@ -1,3 +1,4 @@
+// @ts-check
 // The Espruino check: parses a script with acorn and reports every construct that breaks (or
 // silently misbehaves) on the Espruino 2v29 interpreter, per /work/shared/ESPRUINO.md.
 //
@@ -75,11 +76,11 @@ function snippetAt(source, line, column) {
 /**
  * Check a script for constructs that break on Espruino.
  * @param {string} source JavaScript (the bundle, or any script)
- * @param {{ filename?: string }} [options]
+ * @param {{ filename?: string }} [_options] `filename` names the script in assertEspruinoSafe's message;
+ *   violations themselves carry only positions
  * @returns {Violation[]} sorted by position; empty when the script is safe
  */
-export function checkEspruino(source, options = {}) {
-  void options.filename; // only used by assertEspruinoSafe's message; kept for a uniform signature
+export function checkEspruino(source, _options = {}) {
   /** @type {Violation[]} */
   const violations = [];
   /** @type {Set<string>} */
@@ -145,13 +146,16 @@ export function checkEspruino(source, options = {}) {
 }
 
 /**
- * Human-readable list of violations, one block per violation.
- * @param {Violation[]} violations
+ * Human-readable list of violations, one block per violation. A violation that carries a `source`
+ * (set by the build from the source map) names it too.
+ * @param {(Violation & { source?: string, sourceName?: string })[]} violations
  * @param {string} [filename]
  */
 export function formatViolations(violations, filename = "<script>") {
   const lines = violations.map((v, i) =>
-    `  ${i + 1}. [${v.rule}] ${filename}:${v.line}:${v.column}\n     ${v.message}\n     > ${v.snippet}`);
+    `  ${i + 1}. [${v.rule}] ${filename}:${v.line}:${v.column}` +
+    `${v.source ? ` (from ${v.source}${v.sourceName ? `, \`${v.sourceName}\` there` : ""})` : ""}\n` +
+    `     ${v.message}\n     > ${v.snippet}`);
   return lines.join("\n");
 }
 

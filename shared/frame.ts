@@ -1,6 +1,6 @@
 import { crc16 } from "./crc";
 import { Status } from "./codes";
-import { LIMITS } from "./limits";
+import { MESSAGE_MAX_BYTES } from "./limits";
 
 /*
  * Packets: one ATT write or notification each, at most `payload` bytes (20 at the least).
@@ -98,7 +98,7 @@ export class Reassembler {
   active: boolean;
 
   constructor(max: number) {
-    this.buf = new Uint8Array(max || LIMITS.messageMaxBytes);
+    this.buf = new Uint8Array(max || MESSAGE_MAX_BYTES);
     this.len = 0;
     this.next = 0;
     this.active = false;

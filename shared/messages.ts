@@ -305,6 +305,9 @@ export function decodeU16(b: Uint8Array): number | null {
 
 /* ---- SETTINGS: get reply / set request: flags u8, passkey 6 ASCII digits (set only; get sends
  * the flags and whether a passkey is set, never the passkey) ------------------------------------ */
+/** In a SETTINGS_GET reply's flags only: a passkey is stored (the passkey itself is never sent). */
+export const SETTINGS_HAS_PASSKEY = 0x80;
+
 export interface Settings {
   flags: number;
   passkey: string;

@@ -1,4 +1,7 @@
-import { LIMITS } from "./limits";
+import {
+  CURVE_MAX_POINTS, CURVE_MIN_POINTS, CURVE_STEP_MAX_MS, CURVE_STEP_MIN_MS, INTENSITY_MAX, LONGEST_SESSION_S, MAX_STEPS,
+  NAME_MAX_BYTES, STEP_MAX_S, STEP_MIN_S,
+} from "./limits";
 import { CUES, CUE_NONE, CUE_REGION, PATTERNS, PATTERN_CUSTOM, Program, REGIONS, Step, cueMs } from "./program";
 
 /*
@@ -31,8 +34,8 @@ function range(errors: string[], field: string, x: number, lo: number, hi: numbe
 export function validateProgram(p: Program): string[] {
   const errors: string[] = [];
   const name = p.name;
-  if (typeof name !== "string" || name.length < 1 || name.length > LIMITS.nameMaxBytes) {
-    errors.push("name: must be 1 to " + LIMITS.nameMaxBytes + " characters");
+  if (typeof name !== "string" || name.length < 1 || name.length > NAME_MAX_BYTES) {
+    errors.push("name: must be 1 to " + NAME_MAX_BYTES + " characters");
   } else {
     for (let i = 0; i < name.length; i++) {
       const c = name.charCodeAt(i);
@@ -44,27 +47,27 @@ export function validateProgram(p: Program): string[] {
   }
   const steps = p.steps;
   if (!steps || steps.length < 1) errors.push("steps: at least one step is needed");
-  else if (steps.length > LIMITS.maxSteps)
-    errors.push("steps: " + steps.length + " steps is above the limit " + LIMITS.maxSteps);
+  else if (steps.length > MAX_STEPS)
+    errors.push("steps: " + steps.length + " steps is above the limit " + MAX_STEPS);
   let total = 0;
-  for (let i = 0; steps && i < steps.length && i < LIMITS.maxSteps; i++) {
+  for (let i = 0; steps && i < steps.length && i < MAX_STEPS; i++) {
     const s = steps[i];
     const f = "steps[" + i + "]";
     range(errors, f + ".region", s.region, 0, REGIONS.length - 1, "", false);
     range(errors, f + ".pattern", s.pattern, 0, PATTERNS.length - 1, "", false);
-    range(errors, f + ".duration", s.duration, LIMITS.stepMinS, LIMITS.stepMaxS, " s", false);
-    range(errors, f + ".intensity", s.intensity, 0, LIMITS.intensityMax, "", true);
+    range(errors, f + ".duration", s.duration, STEP_MIN_S, STEP_MAX_S, " s", false);
+    range(errors, f + ".intensity", s.intensity, 0, INTENSITY_MAX, "", true);
     range(errors, f + ".cue", s.cue, 0, CUES.length - 1, "", false);
     if (isInt(s.duration) && s.duration * 1000 <= cueMs(s.cue))
       errors.push(f + ".duration: too short for its cue");
     if (s.pattern === PATTERN_CUSTOM) {
       const c = s.curve;
-      if (!c || c.length < LIMITS.curveMinPoints || c.length > LIMITS.curveMaxPoints) {
-        errors.push(f + ".curve: needs " + LIMITS.curveMinPoints + " to " + LIMITS.curveMaxPoints + " levels");
+      if (!c || c.length < CURVE_MIN_POINTS || c.length > CURVE_MAX_POINTS) {
+        errors.push(f + ".curve: needs " + CURVE_MIN_POINTS + " to " + CURVE_MAX_POINTS + " levels");
       } else {
         for (let k = 0; k < c.length; k++) range(errors, f + ".curve[" + k + "]", c[k], 0, 1, "", true);
       }
-      range(errors, f + ".curveStepMs", s.curveStepMs as number, LIMITS.curveStepMinMs, LIMITS.curveStepMaxMs, " ms", false);
+      range(errors, f + ".curveStepMs", s.curveStepMs as number, CURVE_STEP_MIN_MS, CURVE_STEP_MAX_MS, " ms", false);
       if (isInt(s.curveStepMs as number) && (s.curveStepMs as number) % 10 !== 0)
         errors.push(f + ".curveStepMs: must be a multiple of 10 ms");
     } else if (s.curve !== undefined) {
@@ -72,8 +75,8 @@ export function validateProgram(p: Program): string[] {
     }
     if (typeof s.duration === "number") total += s.duration;
   }
-  if (total > LIMITS.longestSessionS)
-    errors.push("steps: total " + total + " s is above the longest session " + LIMITS.longestSessionS + " s");
+  if (total > LONGEST_SESSION_S)
+    errors.push("steps: total " + total + " s is above the longest session " + LONGEST_SESSION_S + " s");
   return errors;
 }
 

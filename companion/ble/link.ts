@@ -115,12 +115,17 @@ export class Link {
     const p = this.peripheral;
     if (this.everConnected) this.stats.reconnects++;
     if (p.state !== "connected") {
-      await withTimeout(
-        fromCallback<void>((done) => p.connect(undefined, done)),
-        this.opts.connectTimeoutMs,
-        `connecting to ${this.name}`,
-        () => p.cancelConnect(),
-      );
+      try {
+        await withTimeout(
+          fromCallback<void>((done) => p.connect(undefined, done)),
+          this.opts.connectTimeoutMs,
+          `connecting to ${this.name}`,
+          () => p.cancelConnect(),
+        );
+      } catch (err) {
+        if (err instanceof TimeoutError) throw err;
+        throw new LinkError(`could not connect to ${this.name} (${(err as Error).message}); wake it with a button press and try again`);
+      }
     }
     this.connected = true;
     this.everConnected = true;

@@ -58,6 +58,11 @@ export interface SimBackend {
   onDisconnect(cb: (reason: string) => void): void;
   /** Frees the backend (saves the local device's flash; closes a remote socket). */
   close(): Promise<void>;
+  /**
+   * Lets the device's clock run in real time × `speed` (a followed session on the in-process device);
+   * returns the function that stops it. Absent where the device already runs in real time.
+   */
+  realtime?(speed: number): () => void;
 }
 
 /** UUIDs as noble's hci bindings give them: lowercase, no dashes. */

@@ -87,8 +87,11 @@ export class DeviceStatusError extends MassagerError {
 
 /** A program file that cannot be sent: unreadable, not JSON, too large, or fails validation. */
 export class ProgramFileError extends MassagerError {
-  constructor(message: string) {
+  /** Every validation error (the message names the first); `massager validate` prints them all. */
+  readonly errors: string[];
+  constructor(message: string, errors: string[] = []) {
     super(message, EXIT.input);
+    this.errors = errors;
   }
 }
 

@@ -118,10 +118,12 @@ export class DeviceClient {
     await this.link.request(Op.ProgCommit, new Uint8Array([slot]));
   }
 
+  /** PROG_DELETE of custom slot `slot` (presets cannot be deleted). */
   async deleteProgram(slot: number): Promise<void> {
-    await this.link.request(Op.ProgDelete, new Uint8Array([slot]));
+    await this.link.request(Op.ProgDelete, new Uint8Array([SLOT_BASE + slot]));
   }
 
+  /** PROG_SELECT: program `id` (preset index or SLOT_BASE + slot) is what a button press starts. */
   async selectProgram(id: number): Promise<void> {
     await this.link.request(Op.ProgSelect, new Uint8Array([id]));
   }

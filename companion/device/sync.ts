@@ -333,8 +333,13 @@ function estimate(rec: LogRecord, actual: number, prev: { start: number; actual:
   if (prev && prev.rec && prev.rec.uptime && prev.rec.boot === rec.boot && rec.start >= prev.rec.start) t = prev.start + (rec.start - prev.rec.start);
   else if (prev) t = prev.start + prev.actual + 1;
   else {
-    const next = got.slice(i + 1).find((g) => !g.rec.uptime);
-    t = (next ? next.rec.start : bootUnix) - actual - 1;
+    // nothing before it: end this boot's run of records just before the next known time
+    let j = i;
+    while (j + 1 < got.length && got[j + 1].rec.uptime && got[j + 1].rec.boot === rec.boot && got[j + 1].rec.start >= got[j].rec.start) j++;
+    const last = got[j].rec;
+    const next = got.slice(j + 1).find((g) => !g.rec.uptime);
+    const end = Math.min(next ? next.rec.start : bootUnix, bootUnix) - 1;
+    t = end - actualSeconds(last) - (last.start - rec.start);
   }
   if (t + actual >= bootUnix) t = Math.max(prev ? prev.start + 1 : 0, bootUnix - actual - 1);
   return Math.max(0, t);

@@ -1,6 +1,6 @@
 /*
- * Terminal colours that respect NO_COLOR (https://no-color.org: any non-empty value turns them off).
- * A palette is passed to the renderers, so they stay pure and tests can ask for either.
+ * Terminal colours. The CLI's Context decides (a TTY, NO_COLOR unset, TERM not dumb: ctx.color); the
+ * renderers take a palette, so they stay pure and tests can ask for either.
  */
 export interface Palette {
   good(s: string): string;
@@ -22,12 +22,6 @@ export const COLOUR: Palette = {
 
 const same = (s: string) => s;
 export const PLAIN: Palette = { good: same, warn: same, dim: same, bold: same, accent: same };
-
-/** Colour only on a terminal, and never when NO_COLOR is set to anything but "". */
-export function wantColour(env: { [k: string]: string | undefined }, isTTY: boolean | undefined): boolean {
-  if (env.NO_COLOR) return false;
-  return !!isTTY;
-}
 
 export function palette(colour: boolean): Palette {
   return colour ? COLOUR : PLAIN;

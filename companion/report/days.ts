@@ -50,3 +50,9 @@ export function localDateTime(unixSeconds: number): string {
     dateText(dayOf(unixSeconds)) + " " + String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0")
   );
 }
+
+/** Unix seconds of the local midnight that starts a day number. */
+export function dayStartUnix(day: number): number {
+  const t = new Date(day * DAY_MS);
+  return new Date(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate()).getTime() / 1000;
+}

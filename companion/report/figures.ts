@@ -84,8 +84,7 @@ export interface WeekSeries {
 
 export interface Report {
   reportVersion: number;
-  /** the day the report is computed for, YYYY-MM-DD local, and the time zone days are counted in */
-  today: string;
+  /** the time zone days are counted in */
   timeZone: string;
   note: string;
   sessions: {
@@ -103,7 +102,10 @@ export interface Report {
     /** every session up to today per end reason, every reason listed */
     byEnd: { [reason: string]: number };
   };
-  todayFigures: {
+  /** the day the report is computed for */
+  today: {
+    /** YYYY-MM-DD, local */
+    date: string;
     minutes: number;
     /** counted sessions today */
     sessions: number;
@@ -413,7 +415,6 @@ export function computeReport(rows: SessionRow[], options: ReportOptions = {}): 
 
   return {
     reportVersion: REPORT_VERSION,
-    today: dateText(today),
     timeZone: timeZone,
     note: HONEST_NOTE,
     sessions: {
@@ -425,7 +426,7 @@ export function computeReport(rows: SessionRow[], options: ReportOptions = {}): 
       lastDate: any ? dateText(last) : null,
       byEnd: byEnd,
     },
-    todayFigures: { minutes: minutes(daySeconds[today - from]), sessions: daySessions[today - from] },
+    today: { date: dateText(today), minutes: minutes(daySeconds[today - from]), sessions: daySessions[today - from] },
     last7Days: windowOf(7),
     last30Days: windowOf(30),
     daily4Min: {

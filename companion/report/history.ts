@@ -1,6 +1,6 @@
 import { PRESET_NAMES } from "../../shared/presets";
 import { SLOT_BASE } from "../../shared/codes";
-import { SessionRow } from "./rows";
+import type { ExportRecord } from "../export/columns";
 import { localDateTime } from "./days";
 import { Palette, PLAIN } from "./colour";
 
@@ -13,17 +13,17 @@ import { Palette, PLAIN } from "./colour";
 const min = (s: number) => (Math.round(s / 6) / 10).toFixed(1);
 
 /** The program's name as synced, else the preset's name, else "custom slot N". */
-export function programLabel(r: SessionRow): string {
+export function programLabel(r: Pick<ExportRecord, "program" | "program_name">): string {
   if (r.program_name) return r.program_name;
   if (r.program >= 0 && r.program < PRESET_NAMES.length) return PRESET_NAMES[r.program];
   if (r.program >= SLOT_BASE) return `custom slot ${r.program - SLOT_BASE}`;
   return `program ${r.program}`;
 }
 
-export function historyLine(r: SessionRow, c: Palette = PLAIN, showDevice = false): string {
+export function historyLine(r: ExportRecord, c: Palette = PLAIN, showDevice = false): string {
   const ended = r.end_reason === "finished" ? c.good(r.end_reason) : c.warn(r.end_reason);
   return (
-    (showDevice ? r.device_id + "  " : "") +
+    (showDevice ? r.device + "  " : "") +
     localDateTime(r.start_unix) +
     "  " +
     programLabel(r).padEnd(24) +
@@ -37,7 +37,7 @@ export function historyLine(r: SessionRow, c: Palette = PLAIN, showDevice = fals
   );
 }
 
-export function historyLines(rows: SessionRow[], c: Palette = PLAIN): string[] {
-  const devices = new Set(rows.map((r) => r.device_id));
+export function historyLines(rows: ExportRecord[], c: Palette = PLAIN): string[] {
+  const devices = new Set(rows.map((r) => r.device));
   return rows.map((r) => historyLine(r, c, devices.size > 1));
 }

@@ -25,6 +25,7 @@ export function dayLevel(minutes: number): number {
   return 4;
 }
 
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const CELL = 13;
 const GAP = 3;
 const STEP = CELL + GAP;
@@ -48,8 +49,9 @@ function heatmap(days: DaySeries[]): string {
     const y = top + row * STEP;
     const month = d.date.slice(0, 7);
     if (row === 0 && month !== lastMonth) {
+      const name = MONTHS[+month.slice(5) - 1];
+      parts.push(`<text x="${x}" y="11" class="axis">${lastMonth && name !== "Jan" ? name : name + " " + month.slice(0, 4)}</text>`);
       lastMonth = month;
-      parts.push(`<text x="${x}" y="11" class="axis">${esc(month)}</text>`);
     }
     parts.push(
       `<rect class="day l${dayLevel(d.minutes)}" x="${x}" y="${y}" width="${CELL}" height="${CELL}" rx="2" ` +
@@ -83,6 +85,7 @@ function weekly(r: Report): string {
   const bw = 16;
   const gap = 6;
   const width = left + weeks.length * (bw + gap) + 4;
+  const outer = width + 60;
   const height = top + plotH + 24;
   const y = (v: number) => top + plotH - (v / max) * plotH;
   const parts: string[] = [];
@@ -101,9 +104,10 @@ function weekly(r: Report): string {
   });
   parts.push(
     `<line class="protocol" x1="${left}" x2="${width}" y1="${y(target)}" y2="${y(target)}"><title>protocol: ${target} sessions a week</title></line>`,
+    `<text class="protocol-label" x="${width + 4}" y="${y(target) + 4}">${target} a week</text>`,
   );
   return (
-    `<svg id="weekly" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+    `<svg id="weekly" xmlns="http://www.w3.org/2000/svg" width="${outer}" height="${height}" viewBox="0 0 ${outer} ${height}" ` +
     `role="img" aria-label="Sessions per ISO week against the twice-weekly protocol">${parts.join("")}</svg>`
   );
 }
@@ -135,7 +139,7 @@ function figures(r: Report): string {
   const d4 = r.daily4Min;
   const tw = r.twiceWeekly;
   const rows: [string, string][] = [
-    ["Today", `${num(r.todayFigures.minutes)} min in ${r.todayFigures.sessions} session${r.todayFigures.sessions === 1 ? "" : "s"}`],
+    ["Today", `${num(r.today.minutes)} min in ${r.today.sessions} session${r.today.sessions === 1 ? "" : "s"}`],
     ["Last 7 days", `${num(r.last7Days.minutesPerDay)} min a day · ${r.last7Days.daysMeeting4Min} of 7 days ≥ 4 min`],
     ["Last 30 days", `${num(r.last30Days.minutesPerDay)} min a day · ${r.last30Days.daysMeeting4Min} of 30 days ≥ 4 min`],
     ["Days in a row ≥ 4 min", `${d4.currentStreakDays} now · longest ${d4.longestStreakDays}`],
@@ -164,14 +168,14 @@ svg{display:block;max-width:100%;height:auto;overflow:visible}
 .axis,.value{font-size:10px;fill:#5a6272}.value{font-size:12px}
 rect.l0{fill:#e6e8ee}rect.l1{fill:#c6e4d2}rect.l2{fill:#7cc79a}rect.l3{fill:#2f9e5e}rect.l4{fill:#17663a}
 rect.bar{fill:#b9c3d6}rect.bar.meets{fill:#2f9e5e}line.protocol{stroke:#d9480f;stroke-width:2;stroke-dasharray:5 3}
-line.grid{stroke:#eceef3}rect.region{fill:#4a78c2}
+line.grid{stroke:#eceef3}.protocol-label{font-size:11px;fill:#d9480f}rect.region{fill:#4a78c2}
 .meaning{color:#3b4252}footer{margin-top:2rem;color:#5a6272;font-size:.85rem}
 `;
 
 export function renderHtml(r: Report): string {
   const body: string[] = [];
   body.push(`<h1>Scalp massage report</h1>`);
-  body.push(`<p>For ${esc(r.today)} · days counted in ${esc(r.timeZone)} · ${r.sessions.total} sessions since ${esc(r.sessions.firstDate || "—")}</p>`);
+  body.push(`<p>For ${esc(r.today.date)} · days counted in ${esc(r.timeZone)} · ${r.sessions.total} sessions since ${esc(r.sessions.firstDate || "—")}</p>`);
   body.push(`<p class="note">${esc(r.note)}</p>`);
   body.push(figures(r));
   body.push(`<h2>Minutes per day, last 26 weeks</h2>`);
@@ -192,7 +196,7 @@ export function renderHtml(r: Report): string {
   return (
     `<!doctype html>\n<html lang="en"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width,initial-scale=1">` +
-    `<title>Scalp massage report ${esc(r.today)}</title><style>${CSS}</style></head>` +
+    `<title>Scalp massage report ${esc(r.today.date)}</title><style>${CSS}</style></head>` +
     `<body>${body.join("\n")}</body></html>\n`
   );
 }

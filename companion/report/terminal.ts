@@ -7,14 +7,32 @@ import { bar, sparkline } from "./charts";
  * (colour or plain) is chosen by the caller from NO_COLOR and the stream.
  */
 
+const WIDTH = 100;
+
+/** Splits text into lines of at most `width` characters at spaces. */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? line + " " + word : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 const plural = (n: number, one: string, many = one + "s") => `${n} ${n === 1 ? one : many}`;
-const label = (s: string) => ("  " + s).padEnd(18);
+const label = (s: string) => ("  " + s).padEnd(20);
 
 export function renderTerminal(r: Report, c: Palette = PLAIN): string {
   const out: string[] = [];
-  out.push(c.bold(`Scalp massage report for ${r.today}`) + c.dim(` (days in ${r.timeZone})`));
-  out.push(c.dim(r.note));
+  out.push(c.bold(`Scalp massage report for ${r.today.date}`) + c.dim(` (days in ${r.timeZone})`));
+  out.push(...wrap(r.note, WIDTH).map(c.dim));
   out.push("");
   if (r.sessions.total === 0) {
     out.push("No sessions in the history yet. Run `massager sync` to pull them from the massager,");
@@ -27,7 +45,7 @@ export function renderTerminal(r: Report, c: Palette = PLAIN): string {
 
   out.push(
     label("Today") +
-      `${r.todayFigures.minutes.toFixed(1)} min in ${plural(r.todayFigures.sessions, "session")}  ` +
+      `${r.today.minutes.toFixed(1)} min in ${plural(r.today.sessions, "session")}  ` +
       mark(d4.todayMet, `meets ${d4.minutesPerDay} min`, `not yet ${d4.minutesPerDay} min`),
   );
   for (const w of [r.last7Days, r.last30Days]) {
@@ -80,15 +98,16 @@ export function renderTerminal(r: Report, c: Palette = PLAIN): string {
   const weeks = r.series.weeks.slice(-12);
   out.push(
     label("last 12 weeks") +
-      weeks.map((w) => (w.sessions >= tw.sessionsPerWeek ? c.good : c.warn)(sparkline([w.sessions], Math.max(tw.sessionsPerWeek * 2, ...weeks.map((x) => x.sessions))))).join(""),
+      weeks.map((w) => (w.sessions >= tw.sessionsPerWeek ? c.good : c.warn)(sparkline([w.sessions], Math.max(tw.sessionsPerWeek * 2, ...weeks.map((x) => x.sessions))))).join("") +
+      c.dim(`  ${weeks.filter((w) => w.sessions >= tw.sessionsPerWeek).length} of 12 met`),
   );
   out.push("");
 
-  out.push(c.bold("Minutes per scalp region") + c.dim(" (all time; last 30 days)"));
+  out.push(c.bold("Minutes per scalp region"));
   const all = r.regions.allTime;
   const max = Math.max(all.front, all.crown, all.back);
   for (const k of REGION_KEYS) {
-    out.push(label(k) + c.accent(bar(all[k], max, 24).padEnd(24)) + ` ${all[k].toFixed(1)}; ${r.regions.last30Days[k].toFixed(1)}`);
+    out.push(label(k) + c.accent(bar(all[k], max, 24).padEnd(24)) + ` ${all[k].toFixed(1)} min` + c.dim(`; ${r.regions.last30Days[k].toFixed(1)} in the last 30 days`));
   }
   const cue = r.reachedEveryRegion;
   out.push("");
@@ -97,12 +116,15 @@ export function renderTerminal(r: Report, c: Palette = PLAIN): string {
       `: ${pct(cue.share)} (${cue.sessionsReachingAll} of ${plural(cue.sessionsWithKnownPlan, "preset session")})` +
       (cue.sessionsUnknownPlan ? c.dim(` · ${plural(cue.sessionsUnknownPlan, "custom-program session")} not counted`) : ""),
   );
-  out.push(c.dim(cue.meaning));
+  out.push(...wrap(cue.meaning, WIDTH).map(c.dim));
   if (r.sessions.estimatedTime || r.sessions.afterToday) {
     out.push("");
     if (r.sessions.estimatedTime)
-      out.push(c.warn(`${plural(r.sessions.estimatedTime, "session")} had no clock time; their day is estimated.`));
-    if (r.sessions.afterToday) out.push(c.warn(`${plural(r.sessions.afterToday, "session")} start after ${r.today} and are left out.`));
+      out.push(c.warn(`${plural(r.sessions.estimatedTime, "session")} had no clock time: the day shown is estimated.`));
+    if (r.sessions.afterToday) {
+      const one = r.sessions.afterToday === 1;
+      out.push(c.warn(`${plural(r.sessions.afterToday, "session")} ${one ? "starts" : "start"} after ${r.today.date} and ${one ? "is" : "are"} left out.`));
+    }
   }
   return out.join("\n") + "\n";
 }

@@ -15,7 +15,8 @@
  * - host timers (`hostTimeout`): the simulated hardware's own work (radio connection events,
  *   debounce, digitalPulse edges, watchdog), NOT counted as firmware timers;
  * - immediate events (`post`): what Espruino delivers from its idle loop (button edges, BLE
- *   writes, `emit`), run in order by `runPending()` and after every timer callback.
+ *   writes, `emit`), run in order by `runPending()`, and during `advance` after all the timers
+ *   due at one instant have run (Espruino's idle loop: timers, then queued events).
  *
  * The clock does not catch exceptions unless `onError` is set; the VirtualDevice wraps every
  * firmware callback so that a firmware exception is recorded and never reaches the clock.
@@ -309,8 +310,12 @@ export class VirtualClock {
           runsAtInstant = 0;
         }
         this.fire(top);
-        this.drainEvents();
+        // Like Espruino's idle loop: every timer due at this instant runs, then the events.
+        this.skipCancelled();
+        const next = this.heap.peek();
+        if (!next || next.due !== this.t) this.drainEvents();
       }
+      this.drainEvents();
       this.t = target;
     });
   }

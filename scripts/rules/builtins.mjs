@@ -1,3 +1,4 @@
+// @ts-check
 // Rules about Espruino's built-in library: what is missing, what is empty, what cannot be subclassed,
 // and what is silently ignored. A name only counts as the built-in when nothing local shadows it.
 
@@ -40,12 +41,14 @@ const PROTOTYPE_OWNERS = new Set([
 
 /**
  * `Object.prototype` is itself an object, so Object's own instance methods resolve on it
- * (Espruino looks built-in methods up by the receiver's type). esbuild's object-spread helper reads
+ * (Espruino looks built-in methods up by the receiver's type; Object.prototype.toString resolves too
+ * but prints the value instead of "[object Type]", so only hasOwnProperty is let through).
+ * esbuild's object-spread helper reads
  * `Object.prototype.hasOwnProperty` (works) and aliases `Object.prototype.propertyIsEnumerable`
  * (undefined on Espruino, but only called after an `Object.getOwnPropertySymbols` guard that is false
  * there), so the alias is allowed as a plain `var` initializer.
  */
-const ALLOWED_PROTOTYPE_READS = new Set(["Object.prototype.hasOwnProperty", "Object.prototype.toString", "Object.prototype.valueOf"]);
+const ALLOWED_PROTOTYPE_READS = new Set(["Object.prototype.hasOwnProperty"]);
 const ALIAS_ONLY_PROTOTYPE_READS = new Set(["Object.prototype.propertyIsEnumerable"]);
 
 /** Built-ins that break when subclassed. */

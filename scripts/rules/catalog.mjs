@@ -1,3 +1,4 @@
+// @ts-check
 // The rules of the Espruino check, one per construct of /work/shared/ESPRUINO.md.
 // Each rule: a stable id, what happens on the device, and what to write instead.
 // Violation messages are built as: `<what was found>. <problem> <fix>`.

@@ -1,3 +1,4 @@
+// @ts-check
 // Regular expressions: Espruino's engine handles literal characters, `.`, classes `[...]`, `*`, `+`,
 // `^`, `$`, `|` and plain groups, with flags g and i. Everything else is reported.
 
@@ -43,15 +44,25 @@ export function regexProblems(pattern, flags) {
       continue;
     }
     if (ch === "(") {
+      let skip = 1;
       if (pattern[i + 1] === "?") {
         const kind = pattern[i + 2];
+        skip = 3;
         if (kind === ":") problems.add("non-capturing group `(?:...)`");
         else if (kind === "=" || kind === "!") problems.add(`lookahead \`(?${kind}...)\``);
-        else if (kind === "<" && (pattern[i + 3] === "=" || pattern[i + 3] === "!")) problems.add(`lookbehind \`(?<${pattern[i + 3]}...)\``);
-        else if (kind === "<") problems.add("named group `(?<name>...)`");
-        else problems.add("group modifier `(?...)`");
+        else if (kind === "<" && (pattern[i + 3] === "=" || pattern[i + 3] === "!")) {
+          problems.add(`lookbehind \`(?<${pattern[i + 3]}...)\``);
+          skip = 4;
+        } else if (kind === "<") {
+          problems.add("named group `(?<name>...)`");
+          const close = pattern.indexOf(">", i);
+          skip = close < 0 ? 3 : close - i + 1;
+        } else {
+          problems.add("group modifier `(?...)`");
+          skip = 2;
+        }
       }
-      i++;
+      i += skip;
       prev = "none";
       continue;
     }

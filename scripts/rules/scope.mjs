@@ -1,3 +1,4 @@
+// @ts-check
 // Scope analysis over an acorn AST, walked with acorn-walk's `recursive`.
 //
 // Produces every binding (var/let/const/function/class/param/catch/import) with the scope that owns
@@ -58,6 +59,9 @@ export class Scope {
     return null;
   }
 }
+
+/** acorn-walk's default walkers, indexed by node type. */
+const walkBase = /** @type {Record<string, (node: any, st: any, c: any) => void>} */ (base);
 
 const FUNCTION_TYPES = new Set(["FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression"]);
 
@@ -165,13 +169,13 @@ export function analyzeScopes(ast) {
     },
 
     ForStatement(node, st, c) {
-      base.ForStatement(node, withState(st, { scope: new Scope(node, st.scope, false, st.level), loop: node }), c);
+      walkBase.ForStatement(node, withState(st, { scope: new Scope(node, st.scope, false, st.level), loop: node }), c);
     },
     ForInStatement(node, st, c) {
-      base.ForInStatement(node, withState(st, { scope: new Scope(node, st.scope, false, st.level), loop: node }), c);
+      walkBase.ForInStatement(node, withState(st, { scope: new Scope(node, st.scope, false, st.level), loop: node }), c);
     },
     ForOfStatement(node, st, c) {
-      base.ForOfStatement(node, withState(st, { scope: new Scope(node, st.scope, false, st.level), loop: node }), c);
+      walkBase.ForOfStatement(node, withState(st, { scope: new Scope(node, st.scope, false, st.level), loop: node }), c);
     },
 
     SwitchStatement(node, st, c) {

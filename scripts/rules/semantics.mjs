@@ -1,3 +1,4 @@
+// @ts-check
 // Rules that need scopes and execution order: function hoisting and per-iteration loop bindings.
 
 /**

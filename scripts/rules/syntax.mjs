@@ -1,3 +1,4 @@
+// @ts-check
 // Node-local rules: syntax the Espruino parser rejects, and constructs whose meaning differs there.
 // Each visitor gets (node, ancestors, ctx); ancestors end with node itself.
 
@@ -126,8 +127,6 @@ export const syntaxVisitors = {
     // `await` inside an async function is reported with the function; a top-level one on its own.
     if (!ancestors.some((a) => isFunctionNode(a) && a.async)) ctx.report("async", node, "Top-level `await`.");
   },
-
-  YieldExpression() {},
 
   LabeledStatement(node, _a, ctx) {
     ctx.report("label", node, `Labelled statement \`${node.label.name}:\`.`);

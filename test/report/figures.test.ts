@@ -19,7 +19,6 @@ describe("report figures over 30 days with known gaps (history30.ts)", () => {
 
   it("counts sessions", () => {
     expect(report.reportVersion).toBe(1);
-    expect(report.today).toBe("2026-11-25");
     expect(report.timeZone).toBe("UTC");
     expect(report.note).toBe(HONEST_NOTE);
     expect(report.note).toMatch(/not a measure of hair growth/);
@@ -38,7 +37,7 @@ describe("report figures over 30 days with known gaps (history30.ts)", () => {
 
   it("minutes today and per day over the last 7 and 30 days", () => {
     // today: one 200 s session = 3.33 min
-    expect(report.todayFigures).toEqual({ minutes: 3.3, sessions: 1 });
+    expect(report.today).toEqual({ date: "2026-11-25", minutes: 3.3, sessions: 1 });
     // 11-19..11-25: 0+0+0+0+1300+240+200 = 1740 s = 29.0 min; /7 = 4.14 min a day
     expect(report.last7Days).toEqual({
       days: 7,
@@ -173,7 +172,7 @@ describe("days are local calendar days", () => {
       );
       expect(r.timeZone).toBe("America/New_York");
       expect(r.sessions.firstDate).toBe("2026-11-24");
-      expect(r.todayFigures.minutes).toBe(0);
+      expect(r.today.minutes).toBe(0);
       expect(r.daily4Min.currentStreakDays).toBe(1);
     } finally {
       process.env.TZ = "UTC";

@@ -1,0 +1,229 @@
+import type { Context } from "./context";
+
+/**
+ * Every command of `massager`, in one table: name, what it does, its arguments and options, and an
+ * example. Each command lives in commands/<name>.ts, imported only when it runs, and exports
+ * `run(options, ctx)` returning data (printed as is by --json) and `text(data, ctx)`, the view
+ * for people.
+ */
+export interface OptionSpec {
+  name: string;
+  alias?: string;
+  type: "string" | "number" | "boolean";
+  /** Placeholder in help, e.g. "DIR". */
+  arg?: string;
+  description: string;
+}
+
+export interface ArgSpec {
+  name: string;
+  required: boolean;
+  description: string;
+}
+
+export interface CommandModule {
+  run(options: ParsedOptions, ctx: Context): Promise<unknown>;
+  text(data: any, ctx: Context): string;
+  /** The exit code for a result that is data, not an error (e.g. `validate` of an invalid file). */
+  exitCode?(data: any): number;
+}
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  args: ArgSpec[];
+  options: OptionSpec[];
+  example: string;
+  /** Talks to a device (so --device applies). */
+  device: boolean;
+  load: () => Promise<CommandModule>;
+}
+
+/** What the parser produces for one command line. */
+export interface ParsedOptions {
+  command: string;
+  /** Positional arguments by the names in the command's args. */
+  args: Record<string, string>;
+  /** Command and global options, by long name. */
+  options: Record<string, string | number | boolean>;
+  help: boolean;
+}
+
+export const GLOBAL_OPTIONS: OptionSpec[] = [
+  { name: "device", alias: "d", type: "string", arg: "NAME|ADDRESS|sim", description: "the massager to talk to (a name, an address, or sim for the virtual one)" },
+  { name: "json", type: "boolean", description: "print the result as JSON, for scripts" },
+  { name: "data-dir", type: "string", arg: "DIR", description: "where the history and the virtual device's flash live (also MASSAGER_HOME)" },
+  { name: "help", alias: "h", type: "boolean", description: "show help for a command" },
+];
+
+export const COMMANDS: CommandSpec[] = [
+  {
+    name: "devices",
+    summary: "scan for massagers in range",
+    args: [],
+    options: [{ name: "timeout", type: "number", arg: "SECONDS", description: "how long to scan (default 5)" }],
+    example: "massager devices --timeout 10",
+    device: true,
+    load: () => import("./commands/devices"),
+  },
+  {
+    name: "info",
+    summary: "show the device's firmware, battery, clock, storage and log state",
+    args: [],
+    options: [],
+    example: "massager info --device sim",
+    device: true,
+    load: () => import("./commands/info"),
+  },
+  {
+    name: "time",
+    summary: "set the device's clock to this computer's time",
+    args: [],
+    options: [],
+    example: "massager time --device Massager-1A2B",
+    device: true,
+    load: () => import("./commands/time"),
+  },
+  {
+    name: "sync",
+    summary: "pull new session records into the history, then let the device free them",
+    args: [],
+    options: [],
+    example: "massager sync --device sim",
+    device: true,
+    load: () => import("./commands/sync"),
+  },
+  {
+    name: "push",
+    summary: "validate a program file, upload it, and make it the selected program",
+    args: [{ name: "file", required: true, description: "a program in JSON (see `massager validate`)" }],
+    options: [{ name: "slot", type: "number", arg: "N", description: "custom slot 0-3 (default: the slot with the same name, else the first free one)" }],
+    example: "massager push my-program.json --slot 1",
+    device: true,
+    load: () => import("./commands/push"),
+  },
+  {
+    name: "programs",
+    summary: "list the presets and custom programs on the device",
+    args: [],
+    options: [],
+    example: "massager programs --json",
+    device: true,
+    load: () => import("./commands/programs"),
+  },
+  {
+    name: "select",
+    summary: "make a program the one a button press starts",
+    args: [{ name: "id", required: true, description: "program id, slot (s0-s3) or name, as `massager programs` lists" }],
+    options: [],
+    example: "massager select s1",
+    device: true,
+    load: () => import("./commands/select"),
+  },
+  {
+    name: "delete",
+    summary: "delete the custom program in a slot",
+    args: [{ name: "slot", required: true, description: "slot 0-3" }],
+    options: [],
+    example: "massager delete 2",
+    device: true,
+    load: () => import("./commands/delete"),
+  },
+  {
+    name: "start",
+    summary: "start a program (default: the selected one) and follow it to the end; Ctrl-C stops it",
+    args: [{ name: "id", required: false, description: "program id, slot (s0-s3) or name" }],
+    options: [{ name: "speed", type: "number", arg: "X", description: "virtual device only: run its clock X times faster while following the session" }],
+    example: "massager start 0 --device sim --speed 60",
+    device: true,
+    load: () => import("./commands/start"),
+  },
+  {
+    name: "pause",
+    summary: "pause the running session",
+    args: [],
+    options: [],
+    example: "massager pause",
+    device: true,
+    load: () => import("./commands/pause"),
+  },
+  {
+    name: "resume",
+    summary: "resume a paused session",
+    args: [],
+    options: [],
+    example: "massager resume",
+    device: true,
+    load: () => import("./commands/resume"),
+  },
+  {
+    name: "stop",
+    summary: "stop the session (it is logged)",
+    args: [],
+    options: [],
+    example: "massager stop",
+    device: true,
+    load: () => import("./commands/stop"),
+  },
+  {
+    name: "status",
+    summary: "show the session state: program, step, region, elapsed time",
+    args: [],
+    options: [],
+    example: "massager status --json",
+    device: true,
+    load: () => import("./commands/status"),
+  },
+  {
+    name: "history",
+    summary: "list the synced sessions, one line each (no device needed)",
+    args: [],
+    options: [
+      { name: "from", type: "string", arg: "YYYY-MM-DD", description: "first day to list" },
+      { name: "to", type: "string", arg: "YYYY-MM-DD", description: "last day to list" },
+      { name: "last", type: "number", arg: "N", description: "only the last N sessions" },
+    ],
+    example: "massager history --last 10",
+    device: false,
+    load: () => import("./commands/history"),
+  },
+  {
+    name: "report",
+    summary: "streaks, adherence and minutes per region against each study's protocol",
+    args: [],
+    options: [
+      { name: "html", type: "string", arg: "FILE", description: "also write a page with the charts" },
+      { name: "today", type: "string", arg: "YYYY-MM-DD", description: "compute the report as of another day" },
+    ],
+    example: "massager report --html report.html",
+    device: false,
+    load: () => import("./commands/report"),
+  },
+  {
+    name: "export",
+    summary: "export every session as CSV or JSON",
+    args: [],
+    options: [
+      { name: "csv", type: "boolean", description: "CSV (or --json for JSON)" },
+      { name: "out", type: "string", arg: "FILE", description: "write to FILE instead of the terminal" },
+      { name: "from", type: "string", arg: "YYYY-MM-DD", description: "first day to export" },
+      { name: "to", type: "string", arg: "YYYY-MM-DD", description: "last day to export" },
+    ],
+    example: "massager export --csv --out sessions.csv",
+    device: false,
+    load: () => import("./commands/export"),
+  },
+  {
+    name: "validate",
+    summary: "check a program file against the device's limits, without a device",
+    args: [{ name: "file", required: true, description: "a program in JSON" }],
+    options: [],
+    example: "massager validate my-program.json",
+    device: false,
+    load: () => import("./commands/validate"),
+  },
+];
+
+export function findCommand(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}

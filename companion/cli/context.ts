@@ -1,0 +1,150 @@
+import { Link, type LinkOptions } from "../ble/link";
+import { loadHardwareNoble, nobleWithBindings, waitPoweredOn } from "../ble/noble-loader";
+import type { NobleLike } from "../ble/noble-types";
+import { findPeripheral } from "../ble/scan";
+import type { SimBackend, SimLinkModel } from "../ble/sim-backend";
+import { createSimBindings } from "../ble/sim-bindings";
+import { DeviceClient } from "../device/client";
+import { type History, openHistory } from "../history/db";
+import { dataDir, historyPath } from "../history/paths";
+import { Status } from "../../shared/codes";
+import { DeviceStatusError, UsageError } from "./errors";
+import { type Progress, progressBar } from "./progress";
+
+/** Where a command writes, and the environment it reads (tests pass their own). */
+export interface IO {
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown; isTTY?: boolean };
+  env: Record<string, string | undefined>;
+  /** Test seam: the virtual device to use for `--device sim` (default: openSimBackend). */
+  simBackend?: (dataDir: string) => Promise<SimBackend>;
+  /** Test seam: link timeouts. */
+  linkOptions?: LinkOptions;
+  /** Test seam: unix seconds now. */
+  now?: () => number;
+}
+
+/** An open connection to one massager. */
+export interface DeviceSession {
+  client: DeviceClient;
+  link: Link;
+  /** The history's id for the device: its Bluetooth address. */
+  id: string;
+  name: string;
+  kind: "sim" | "hardware";
+  /** The virtual device's backend (for `--device sim`). */
+  backend?: SimBackend;
+}
+
+export class Context {
+  readonly io: IO;
+  readonly env: Record<string, string | undefined>;
+  readonly json: boolean;
+  readonly color: boolean;
+  readonly dataDir: string;
+  readonly device: string | undefined;
+  readonly debugOn: boolean;
+  private readonly cleanups: (() => Promise<void> | void)[] = [];
+  private historyDb: History | null = null;
+
+  constructor(io: IO, opts: { json: boolean; dataDir?: string; device?: string }) {
+    this.io = io;
+    this.env = io.env;
+    this.json = opts.json;
+    this.color = !!io.stdout.isTTY && colorAllowed(io.env);
+    this.dataDir = dataDir({ flag: opts.dataDir, env: io.env });
+    this.device = opts.device;
+    this.debugOn = io.env.MASSAGER_DEBUG === "1";
+  }
+
+  get isSim(): boolean {
+    return this.device === "sim";
+  }
+
+  now(): number {
+    return this.io.now ? this.io.now() : Math.floor(Date.now() / 1000);
+  }
+
+  debug(line: string): void {
+    if (this.debugOn) this.io.stderr.write(`[debug] ${line}\n`);
+  }
+
+  /** A progress bar on stderr, only for a person watching (a TTY, not --json). */
+  progress(label: string): Progress {
+    return progressBar(this.io.stderr, label, { enabled: !this.json && !!this.io.stderr.isTTY, color: !!this.io.stderr.isTTY && colorAllowed(this.env) });
+  }
+
+  /** The history database (opened once, closed at the end of the command). */
+  history(opts: { readonly?: boolean } = {}): History {
+    if (!this.historyDb) {
+      this.historyDb = openHistory(historyPath(this.dataDir), opts);
+      const db = this.historyDb;
+      this.cleanups.push(() => db.close());
+    }
+    return this.historyDb;
+  }
+
+  /** noble over the virtual device (`--device sim`) or over the real adapter (anything else). */
+  async noble(model: SimLinkModel = {}): Promise<{ noble: NobleLike; kind: "sim" | "hardware"; backend?: SimBackend }> {
+    if (this.isSim) {
+      const open = this.io.simBackend ?? (await import("../ble/sim-device")).openSimBackend;
+      const backend = await open(this.dataDir);
+      this.cleanups.push(() => backend.close());
+      const noble = await waitPoweredOn(nobleWithBindings(createSimBindings(backend, { mtu: 247, ...model })), 3000);
+      return { noble, kind: "sim", backend };
+    }
+    return { noble: await loadHardwareNoble(), kind: "hardware" };
+  }
+
+  /**
+   * Finds the device --device names, connects, sends INFO and sets the device's clock (the device has
+   * no real-time clock: the companion sets it on every connection). Closed when the command ends.
+   */
+  async connect(opts: { scanMs?: number; setClock?: boolean } = {}): Promise<DeviceSession> {
+    if (this.device !== undefined && this.device.trim() === "") throw new UsageError("--device needs a name, an address, or sim");
+    const { noble, kind, backend } = await this.noble();
+    const peripheral = await findPeripheral(noble, this.isSim ? undefined : this.device, opts.scanMs ?? (kind === "sim" ? 3000 : 8000));
+    const link = new Link(peripheral, {
+      ...(kind === "sim" ? { requestTimeoutMs: 1500, connectTimeoutMs: 3000 } : {}),
+      ...this.io.linkOptions,
+      debug: this.debugOn ? (l) => this.debug(l) : undefined,
+    });
+    this.cleanups.unshift(() => link.close());
+    await link.connect();
+    const client = new DeviceClient(link);
+    if (opts.setClock !== false) {
+      try {
+        await client.setTime(this.now());
+      } catch (err) {
+        // a device that wants a bonded link refuses; the command itself says so if it matters
+        if (!(err instanceof DeviceStatusError && err.status === Status.Denied)) throw err;
+        this.debug("time-set denied: the device requires a bonded link");
+      }
+    }
+    return {
+      client,
+      link,
+      id: peripheral.address || peripheral.id,
+      name: link.name,
+      kind,
+      backend,
+    };
+  }
+
+  /** Closes what the command opened (links first, then backends and the history). */
+  async dispose(): Promise<void> {
+    const all = this.cleanups.splice(0);
+    for (const fn of all) {
+      try {
+        await fn();
+      } catch (err) {
+        this.debug(`cleanup: ${(err as Error).message}`);
+      }
+    }
+  }
+}
+
+/** Colour unless NO_COLOR is set to anything non-empty (no-color.org) or the terminal is dumb. */
+export function colorAllowed(env: Record<string, string | undefined>): boolean {
+  return !env.NO_COLOR && env.TERM !== "dumb";
+}

@@ -1,0 +1,98 @@
+import { SLOT_BASE, STATE_NAMES } from "../../shared/codes";
+import { PRESET_COUNT, PRESET_NAMES } from "../../shared/presets";
+import { REGIONS } from "../../shared/program";
+import type { SessionStatus } from "../../shared/messages";
+import type { ProgramEntry } from "../../shared/messages";
+import { UsageError } from "./errors";
+import { LIMITS } from "../../shared/limits";
+
+/** Text helpers shared by the commands' text views. */
+export function table(rows: string[][], head?: string[]): string {
+  const all = head ? [head, ...rows] : rows;
+  const widths = all[0]?.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length))) ?? [];
+  return all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join("  ").trimEnd()).join("\n");
+}
+
+export function minutes(seconds: number): string {
+  return seconds % 60 === 0 ? `${seconds / 60} min` : `${(seconds / 60).toFixed(1)} min`;
+}
+
+export function clock(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  return `${m}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+export function isoTime(unix: number): string {
+  return new Date(unix * 1000).toISOString().replace(".000Z", "Z");
+}
+
+/** "preset 0", "slot 1" … the short label of a program id. */
+export function idLabel(id: number): string {
+  return id >= SLOT_BASE ? `s${id - SLOT_BASE}` : String(id);
+}
+
+export function programName(id: number, entries?: ProgramEntry[]): string {
+  const e = entries?.find((x) => x.id === id);
+  if (e) return e.name;
+  if (id < PRESET_COUNT) return PRESET_NAMES[id];
+  if (id >= SLOT_BASE) return `custom slot ${id - SLOT_BASE}`;
+  return `program ${id}`;
+}
+
+/**
+ * A program reference as a person types it → program id: "0".."2" (presets), "s0".."s3" (slots),
+ * a wire id ("16"), or a program's name as `massager programs` lists it.
+ */
+export function resolveProgram(ref: string, entries: ProgramEntry[]): number {
+  const r = ref.trim();
+  let id: number | undefined;
+  const slot = /^s(?:lot)?[: ]?(\d+)$/i.exec(r);
+  if (slot) id = SLOT_BASE + Number(slot[1]);
+  else if (/^\d+$/.test(r)) id = Number(r);
+  else id = entries.find((e) => e.name.toLowerCase() === r.toLowerCase())?.id;
+  if (id === undefined || !entries.some((e) => e.id === id))
+    throw new UsageError(`there is no program "${ref}" on the device; run \`massager programs\` to see the ids and names`);
+  return id;
+}
+
+/** A slot as typed: "1" or "s1". */
+export function parseSlot(ref: string | number): number {
+  const m = /^s?(\d+)$/i.exec(String(ref).trim());
+  const n = m ? Number(m[1]) : NaN;
+  if (!(n >= 0 && n < LIMITS.slots)) throw new UsageError(`"${ref}" is not a slot; custom programs live in slots 0 to ${LIMITS.slots - 1} (see \`massager programs\`)`);
+  return n;
+}
+
+export interface StatusView {
+  state: string;
+  program: number;
+  program_name: string;
+  step: number;
+  region: string;
+  elapsed_s: number;
+  planned_s: number;
+  level_percent: number;
+  selected: number;
+  selected_name: string;
+}
+
+export function statusView(s: SessionStatus, entries?: ProgramEntry[]): StatusView {
+  return {
+    state: STATE_NAMES[s.state] ?? `state-${s.state}`,
+    program: s.program,
+    program_name: programName(s.program, entries),
+    step: s.step,
+    region: REGIONS[s.region] ?? `region-${s.region}`,
+    elapsed_s: s.elapsed,
+    planned_s: s.planned,
+    level_percent: s.level,
+    selected: s.selected,
+    selected_name: programName(s.selected, entries),
+  };
+}
+
+export function statusText(v: StatusView): string {
+  if (v.state === "idle") return `idle; a button press starts ${v.selected_name} (${idLabel(v.selected)})`;
+  if (v.state === "finished" || v.state === "stopped") return `${v.state}: ${v.program_name}, ${clock(v.elapsed_s)} of ${clock(v.planned_s)}`;
+  return `${v.state}: ${v.program_name}, step ${v.step + 1}, ${v.region}, ${clock(v.elapsed_s)} of ${clock(v.planned_s)}, motor at ${v.level_percent}%`;
+}

@@ -1,0 +1,42 @@
+import type { Context } from "../cli/context";
+import type { SessionRow } from "../history/db";
+import { UsageError } from "../cli/errors";
+import { dayStartUnix, parseDate } from "./days";
+
+/*
+ * The one query behind `history`, `report` and `export`: every session in start order, from the
+ * history opened read-only, optionally for one device (--device: its id or its name as synced) and
+ * for local dates from..to (both included). No per-day queries: the figures are linear passes.
+ */
+export interface LoadOptions {
+  from?: string;
+  to?: string;
+}
+
+export function loadRows(ctx: Context, opts: LoadOptions = {}): SessionRow[] {
+  const history = ctx.history({ readonly: true });
+  let device: string | undefined;
+  if (ctx.device !== undefined) {
+    const known = history.devices();
+    const hit = known.find((d) => d.id === ctx.device) ?? known.find((d) => d.name === ctx.device);
+    if (!hit)
+      throw new UsageError(
+        known.length
+          ? `the history has no device "${ctx.device}"; it has ${known.map((d) => (d.name ? `${d.name} (${d.id})` : d.id)).join(", ")}`
+          : `the history has no devices yet; run \`massager sync\` first`,
+      );
+    device = hit.id;
+  }
+  return history.sessions({
+    device,
+    from: opts.from !== undefined ? dayStartUnix(date("from", opts.from)) : undefined,
+    to: opts.to !== undefined ? dayStartUnix(date("to", opts.to) + 1) : undefined,
+  });
+}
+
+/** A --today/--from/--to value as a day number, or a UsageError showing the format. */
+export function date(option: string, text: string): number {
+  const d = parseDate(String(text));
+  if (d === null) throw new UsageError(`--${option}: "${text}" is not a date; write it as YYYY-MM-DD, e.g. --${option} 2026-11-25`);
+  return d;
+}

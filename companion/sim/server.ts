@@ -1,0 +1,392 @@
+/**
+ * `massager sim`: the virtual massager as a long-running service.
+ *
+ * Why: a person (or a script, or espruino-tools) should be able to use the virtual device like a
+ * board on the desk — press its button, watch it run a session in real time, sync it, push to it,
+ * flash it — across many `massager` invocations. So one process keeps one VirtualDevice running:
+ * - the same firmware bundle as the board (dist/firmware.js, installed into `.bootcde` at start
+ *   unless `keepFirmware`), its virtual clock driven by the wall clock (× `speed`);
+ * - its flash in <data dir>/sim-flash.bin, saved shortly after every change and on close, so the
+ *   log and programs survive restarts (the file is replaced atomically: never half-written);
+ * - a control socket speaking the JSON-lines protocol of remote-backend.ts, through which
+ *   `--device sim` reaches it with noble's own classes (one central at a time, like the board);
+ * - the Espruino console on a TCP port (console.ts), honouring the firmware's console lock;
+ * - <data dir>/sim.json, so other commands find it; removed on close.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server, type Socket } from "node:net";
+import { LocalSimBackend } from "../ble/local-backend";
+import { MassagerError } from "../cli/errors";
+import { simFlashPath } from "../history/paths";
+import { crc32 } from "../../shared/crc";
+import { BOARDS } from "../../shared/boards";
+import { ConsoleServer } from "./console";
+import { VirtualDevice } from "./device";
+import { Flash } from "./flash";
+import {
+  type PressKind,
+  SIM_PROTOCOL_VERSION,
+  type SimHello,
+  type SimLock,
+  type SimStatus,
+  runningSim,
+  simLockPath,
+} from "./remote-backend";
+
+/** The console port people and espruino-tools can rely on (Espruino's telnet console is 23). */
+export const DEFAULT_CONSOLE_PORT = 2323;
+
+/** How long each press kind holds the button (virtual ms). */
+export const PRESS_MS = { short: 100, long: 2000, hold: 5500 } as const;
+
+export interface SimServerOptions {
+  dataDir: string;
+  /** Board id (MDBT42Q, PUCKJS, BANGLEJS2; default MDBT42Q). */
+  board?: string;
+  /** Virtual ms per real ms (default 1). */
+  speed?: number;
+  /** Control port (default 0: any free port; other commands read it from sim.json). */
+  port?: number;
+  /** Console port (default DEFAULT_CONSOLE_PORT, or any free port when that one is taken). */
+  consolePort?: number;
+  /** Firmware bundle source to install at start (the caller reads dist/firmware.js). */
+  bundle?: string;
+  /** Boot whatever `.bootcde` the saved flash holds instead of installing `bundle`. */
+  keepFirmware?: boolean;
+  /** Save the flash this long after a change (default 100 ms). */
+  saveDelayMs?: number;
+  /** Run the virtual clock from the wall clock (default true). */
+  realtime?: boolean;
+  /** One line per event (boots, console lines, connections). */
+  log?: (line: string) => void;
+  seed?: number;
+}
+
+export class SimServer {
+  readonly device: VirtualDevice;
+  readonly dataDir: string;
+  readonly flashFile: string;
+  readonly speed: number;
+  readonly console: ConsoleServer;
+  port = 0;
+  consolePort = 0;
+  private readonly backend: LocalSimBackend;
+  private control?: Server;
+  private readonly clients = new Set<Socket>();
+  private owner?: Socket;
+  private saveTimer?: ReturnType<typeof setTimeout>;
+  private closed = false;
+  private readonly opts: SimServerOptions;
+  private readonly startMs: number;
+  /** Resolves when the server has closed (q, a signal, or close()). */
+  readonly finished: Promise<void>;
+  private finish!: () => void;
+
+  private constructor(opts: SimServerOptions, device: VirtualDevice) {
+    this.opts = opts;
+    this.dataDir = opts.dataDir;
+    this.flashFile = simFlashPath(opts.dataDir);
+    this.speed = opts.speed && opts.speed > 0 ? opts.speed : 1;
+    this.device = device;
+    this.startMs = device.clock.now();
+    this.backend = new LocalSimBackend(device, { pump: false });
+    this.console = new ConsoleServer(device, { log: opts.log });
+    this.finished = new Promise((r) => (this.finish = r));
+  }
+
+  /** Loads the flash, boots the device, opens both ports and writes sim.json. */
+  static async start(opts: SimServerOptions): Promise<SimServer> {
+    const board = BOARDS.find((b) => b.id === (opts.board ?? "MDBT42Q"));
+    if (!board) throw new MassagerError(`unknown board "${opts.board}"; use one of ${BOARDS.map((b) => b.id).join(", ")}`, 2);
+    const other = runningSim(opts.dataDir);
+    if (other && other.pid !== process.pid)
+      throw new MassagerError(
+        `a virtual massager already runs for ${opts.dataDir} (process ${other.pid}, console on port ${other.consolePort}); use it, or stop it first (press q in its window, or kill ${other.pid})`,
+      );
+    try {
+      mkdirSync(opts.dataDir, { recursive: true });
+    } catch (err) {
+      throw new MassagerError(`cannot create the data folder ${opts.dataDir} (${(err as { code?: string }).code}); set --data-dir or MASSAGER_HOME to a folder you can write`);
+    }
+    const flashFile = simFlashPath(opts.dataDir);
+    let flash: Flash | undefined;
+    if (existsSync(flashFile)) {
+      try {
+        flash = Flash.loadFrom(flashFile, { seed: opts.seed });
+      } catch (err) {
+        throw new MassagerError(`the virtual massager's flash ${flashFile} is damaged (${(err as Error).message}); delete it to start afresh`, 5);
+      }
+      if (flash.size !== board.flashBytes)
+        throw new MassagerError(
+          `${flashFile} holds the flash of another board (${flash.size} bytes, ${board.id} has ${board.flashBytes}); use --board for that board, or another --data-dir`,
+          2,
+        );
+    }
+    const keep = opts.keepFirmware && flash?.exists(".bootcde");
+    if (!keep && opts.bundle === undefined) throw new MassagerError("the virtual massager needs the firmware bundle dist/firmware.js; run `npm run build` first");
+    const device = new VirtualDevice({ board: board.id, flash, bundle: keep ? undefined : opts.bundle, seed: opts.seed });
+    const server = new SimServer(opts, device);
+    await server.open();
+    return server;
+  }
+
+  private async open(): Promise<void> {
+    const d = this.device;
+    const log = this.opts.log;
+    d.flash.onChange = () => this.scheduleSave();
+    this.saveNow();
+    if (log) {
+      d.on("console", (line: string) => log(`device: ${line}`));
+      d.on("boot", (n: number) => log(`device: booted (boot ${n})`));
+      d.on("watchdog", () => log("device: the watchdog restarted the firmware"));
+      d.on("powerLoss", (why: string) => log(`device: lost power (${why})`));
+      d.nrf.on("connect", (c: { address: string; mtu: number }) => log(`bluetooth: central connected (MTU ${c.mtu})`));
+      d.nrf.on("disconnect", (reason: number) => log(`bluetooth: central disconnected (reason 0x${reason.toString(16)})`));
+    }
+    this.backend.onNotify((service, characteristic, data) => {
+      if (this.owner) send(this.owner, { event: "notify", service, characteristic, data: Buffer.from(data).toString("base64") });
+    });
+    this.backend.onDisconnect((reason) => {
+      const o = this.owner;
+      this.owner = undefined;
+      if (o) send(o, { event: "disconnect", reason });
+    });
+
+    this.control = createServer((s) => this.accept(s));
+    this.port = await listen(this.control, this.opts.port ?? 0);
+    const wanted = this.opts.consolePort ?? DEFAULT_CONSOLE_PORT;
+    try {
+      this.consolePort = await this.console.listen(wanted);
+    } catch (err) {
+      if (this.opts.consolePort !== undefined || (err as { code?: string }).code !== "EADDRINUSE") {
+        await this.close();
+        throw new MassagerError(`cannot open the console on port ${wanted} (${(err as { code?: string }).code ?? (err as Error).message}); choose another with --console-port`, 2);
+      }
+      this.consolePort = await this.console.listen(0);
+    }
+    if (this.opts.realtime !== false) d.clock.startRealtime(this.speed);
+    this.writeLock();
+  }
+
+  /** Press the button: short (starts/pauses), long (stops), double (next program), hold (console window). */
+  press(kind: PressKind, ms?: number): void {
+    const d = this.device;
+    const clock = d.clock;
+    const hold = (at: number, len: number) => {
+      clock.hostTimeout(() => d.buttonDown(), at);
+      clock.hostTimeout(() => d.buttonUp(), at + len);
+    };
+    if (kind === "double") {
+      hold(0, 100);
+      hold(250, 100);
+    } else hold(0, ms ?? PRESS_MS[kind]);
+    if (!clock.busy) clock.advance(0);
+  }
+
+  /** Jump virtual time forward (the wall-clock driver goes on from there). */
+  advance(ms: number): void {
+    const clock = this.device.clock;
+    const rt = clock.isRealtime;
+    clock.stopRealtime();
+    clock.advance(Math.max(0, ms));
+    if (rt) clock.startRealtime(this.speed);
+  }
+
+  status(): SimStatus {
+    const d = this.device;
+    const code = d.flash.readBytes(".bootcde");
+    return {
+      board: d.board.id,
+      address: d.nrf.address.split(" ")[0],
+      state: d.state,
+      bootCount: d.bootCount,
+      virtualMs: d.clock.now() - this.startMs,
+      speed: this.speed,
+      motor: d.motor,
+      led: d.led,
+      firmwareCrc: code ? crc32(code, 0, code.length, 0) : null,
+      firmwareBytes: code ? code.length : 0,
+      uartEnabled: d.nrf.isPowered && d.nrf.uartEnabled,
+      consolePort: this.consolePort,
+      consoleConnected: this.console.connected,
+      centralConnected: d.nrf.connected,
+      errors: d.errors.slice(-10),
+    };
+  }
+
+  /** Stops the clock, saves the flash, closes the ports and removes sim.json. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const d = this.device;
+    d.clock.stopRealtime();
+    if (d.nrf.connected) d.nrf.centralDisconnect();
+    this.saveNow();
+    d.flash.onChange = undefined;
+    for (const s of this.clients) s.destroy();
+    this.clients.clear();
+    await this.console.close();
+    const c = this.control;
+    this.control = undefined;
+    if (c) await new Promise<void>((r) => c.close(() => r()));
+    this.removeLock();
+    this.finish();
+  }
+
+  // ------------------------------------------------------------------ the control socket
+
+  private accept(socket: Socket): void {
+    this.clients.add(socket);
+    socket.setNoDelay(true);
+    socket.setEncoding("utf8");
+    let buffer = "";
+    socket.on("data", (chunk: string) => {
+      buffer += chunk;
+      for (;;) {
+        const nl = buffer.indexOf("\n");
+        if (nl < 0) break;
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (line.trim()) void this.request(socket, line);
+      }
+      if (buffer.length > 1 << 20) socket.destroy(); // not a massager client
+    });
+    socket.on("error", () => undefined);
+    socket.on("close", () => {
+      this.clients.delete(socket);
+      if (this.owner === socket) {
+        this.owner = undefined;
+        if (this.device.nrf.connected) this.device.nrf.centralDisconnect();
+      }
+    });
+  }
+
+  private async request(socket: Socket, line: string): Promise<void> {
+    let m: Record<string, unknown>;
+    try {
+      m = JSON.parse(line);
+    } catch {
+      send(socket, { id: null, ok: false, error: "not JSON" });
+      return;
+    }
+    const id = m.id;
+    try {
+      const result = await this.dispatch(socket, m);
+      send(socket, { id, ok: true, result: result ?? null });
+    } catch (err) {
+      send(socket, { id, ok: false, error: (err as Error).message ?? String(err) });
+    }
+  }
+
+  private async dispatch(socket: Socket, m: Record<string, unknown>): Promise<unknown> {
+    const b = this.backend;
+    switch (m.op) {
+      case "hello": {
+        const h: SimHello = {
+          name: "massager-sim",
+          protocol: SIM_PROTOCOL_VERSION,
+          board: this.device.board.id,
+          address: this.device.nrf.address.split(" ")[0],
+          consolePort: this.consolePort,
+          speed: this.speed,
+        };
+        return h;
+      }
+      case "advertise":
+        return b.advertise();
+      case "connect": {
+        if (this.owner && this.owner !== socket) throw new Error("another central is connected to the virtual massager");
+        const r = await b.connect((m.model ?? {}) as never);
+        this.owner = socket;
+        return r;
+      }
+      case "disconnect":
+        if (this.owner === socket) await b.disconnect();
+        return null;
+      case "services":
+        return b.services();
+      case "write":
+        this.mustOwn(socket);
+        return b.write(String(m.service), String(m.characteristic), new Uint8Array(Buffer.from(String(m.data ?? ""), "base64")));
+      case "subscribe":
+        this.mustOwn(socket);
+        return b.subscribe(String(m.service), String(m.characteristic), m.on !== false);
+      case "press": {
+        const kind = String(m.kind) as PressKind;
+        if (!["short", "long", "double", "hold"].includes(kind)) throw new Error(`unknown press "${kind}" (short, long, double, hold)`);
+        this.press(kind, typeof m.ms === "number" ? m.ms : undefined);
+        return null;
+      }
+      case "advance":
+        this.advance(Number(m.ms) || 0);
+        return null;
+      case "status":
+        return this.status();
+      default:
+        throw new Error(`unknown op "${String(m.op)}"`);
+    }
+  }
+
+  private mustOwn(socket: Socket): void {
+    if (this.owner !== socket) throw new Error("not connected");
+  }
+
+  // ------------------------------------------------------------------ persistence
+
+  private scheduleSave(): void {
+    if (this.saveTimer || this.closed) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.saveNow();
+    }, this.opts.saveDelayMs ?? 100);
+  }
+
+  /** Writes the flash image now (atomically: a temporary file, then a rename). */
+  saveNow(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    this.device.flash.saveTo(this.flashFile);
+  }
+
+  private writeLock(): void {
+    const lock: SimLock = {
+      pid: process.pid,
+      host: "127.0.0.1",
+      port: this.port,
+      consolePort: this.consolePort,
+      board: this.device.board.id,
+      speed: this.speed,
+      startedAt: new Date().toISOString(),
+      flashFile: this.flashFile,
+      protocol: SIM_PROTOCOL_VERSION,
+    };
+    const p = simLockPath(this.dataDir);
+    writeFileSync(`${p}.tmp`, JSON.stringify(lock, null, 2) + "\n");
+    renameSync(`${p}.tmp`, p);
+  }
+
+  private removeLock(): void {
+    const p = simLockPath(this.dataDir);
+    try {
+      const lock = JSON.parse(readFileSync(p, "utf8")) as SimLock;
+      if (lock.pid === process.pid && lock.port === this.port) rmSync(p, { force: true });
+    } catch {
+      // no lock file, or not ours
+    }
+  }
+}
+
+function send(socket: Socket, msg: unknown): void {
+  if (!socket.destroyed) socket.write(JSON.stringify(msg) + "\n");
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      const a = server.address();
+      resolve(typeof a === "object" && a ? a.port : 0);
+    });
+  });
+}

@@ -1,0 +1,100 @@
+// @ts-check
+// Import boundaries of DESIGN.md, checked over the source tree:
+//   shared/    imports nothing outside shared/ (no packages, no node: modules): it runs on the device too;
+//   firmware/  imports only firmware/, shared/ and Espruino's built-in modules (require("Storage"));
+//   companion/ never imports firmware/ sources (it loads the built bundle);
+//   nothing outside test/ imports test/.
+// Imports are found with TypeScript's preProcessFile (import/export-from/import()/require, comments ignored).
+
+import ts from "typescript";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const DEFAULT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** Modules built into the Espruino firmware that `require()` may name on the device. */
+export const ESPRUINO_MODULES = new Set(["Storage", "heatshrink", "crypto", "Flash"]);
+
+const SOURCE_EXT = /\.(ts|mts|cts|tsx|js|mjs|cjs)$/;
+const SKIP_DIRS = new Set(["node_modules", "dist", ".git"]);
+/** Top-level folders whose sources must not import test/. */
+const NON_TEST_DIRS = ["shared", "firmware", "companion", "scripts", "bench", "bin"];
+
+/**
+ * @typedef {{ specifier: string, line: number }} ImportRef
+ * @typedef {{ rule: "shared" | "firmware" | "companion" | "tests", file: string, line: number, specifier: string, message: string }} BoundaryViolation
+ */
+
+/**
+ * Every module specifier a source file imports, re-exports, `import()`s or `require()`s.
+ * @param {string} source
+ * @returns {ImportRef[]}
+ */
+export function scanImports(source) {
+  const info = ts.preProcessFile(source, true, true);
+  return info.importedFiles.map((f) => {
+    let line = 1;
+    for (let i = 0; i < f.pos; i++) if (source.charCodeAt(i) === 10) line++;
+    return { specifier: f.fileName, line };
+  });
+}
+
+/** @param {string} dir @param {string[]} out */
+function collect(dir, out) {
+  if (!existsSync(dir)) return out;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (SKIP_DIRS.has(entry.name)) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) collect(full, out);
+    else if (SOURCE_EXT.test(entry.name)) out.push(full);
+  }
+  return out;
+}
+
+/**
+ * The top-level folder (relative to root) a relative import lands in, or null for bare specifiers.
+ * @param {string} root @param {string} file @param {string} specifier
+ */
+function targetFolder(root, file, specifier) {
+  if (!specifier.startsWith(".") && !path.isAbsolute(specifier)) return null;
+  const resolved = path.resolve(path.dirname(file), specifier);
+  const rel = path.relative(root, resolved);
+  if (rel.startsWith("..")) return "<outside the project>";
+  return rel.split(path.sep)[0];
+}
+
+/**
+ * Check the import boundaries of the project at `root`.
+ * @param {string} [root]
+ * @returns {BoundaryViolation[]}
+ */
+export function checkBoundaries(root = DEFAULT_ROOT) {
+  /** @type {BoundaryViolation[]} */
+  const violations = [];
+  for (const top of NON_TEST_DIRS) {
+    for (const file of collect(path.join(root, top), [])) {
+      const rel = path.relative(root, file).split(path.sep).join("/");
+      for (const { specifier, line } of scanImports(readFileSync(file, "utf8"))) {
+        const target = targetFolder(root, file, specifier);
+        const at = { file: rel, line, specifier };
+        if (target === "test") {
+          violations.push({ rule: "tests", ...at, message: `${rel}:${line} imports "${specifier}" from test/: nothing outside test/ may import tests.` });
+        }
+        if (top === "shared" && target !== "shared") {
+          violations.push({ rule: "shared", ...at,
+            message: `${rel}:${line} imports "${specifier}": shared/ runs on the device and in Node, so it imports nothing outside shared/ (no packages, no node: modules).` });
+        }
+        if (top === "firmware" && target !== "firmware" && target !== "shared" && !(target === null && ESPRUINO_MODULES.has(specifier))) {
+          violations.push({ rule: "firmware", ...at,
+            message: `${rel}:${line} imports "${specifier}": firmware/ may import only firmware/, shared/ and Espruino's built-in modules (${[...ESPRUINO_MODULES].join(", ")}).` });
+        }
+        if (top === "companion" && target === "firmware") {
+          violations.push({ rule: "companion", ...at,
+            message: `${rel}:${line} imports "${specifier}": the companion never imports firmware/ sources; it loads the built bundle (dist/firmware.js).` });
+        }
+      }
+    }
+  }
+  return violations;
+}

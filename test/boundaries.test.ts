@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { checkBoundaries, scanImports } from "../scripts/rules/boundaries.mjs";
+
+// The boundaries of DESIGN.md, over the real tree: one test per rule so a failure names the rule.
+const violations = checkBoundaries();
+const byRule = (rule: string) => violations.filter((v) => v.rule === rule).map((v) => v.message);
+
+describe("import boundaries of the project", () => {
+  it("shared/ imports nothing outside shared/ (no packages, no node: modules)", () => {
+    expect(byRule("shared")).toEqual([]);
+  });
+  it("firmware/ imports only firmware/, shared/ and Espruino's built-in modules", () => {
+    expect(byRule("firmware")).toEqual([]);
+  });
+  it("companion/ never imports firmware/ sources", () => {
+    expect(byRule("companion")).toEqual([]);
+  });
+  it("nothing outside test/ imports test/", () => {
+    expect(byRule("tests")).toEqual([]);
+  });
+});
+
+describe("the boundary scanner", () => {
+  it("finds imports, re-exports, import() and require(), and ignores comments and strings", () => {
+    const src = [
+      '// import "./commented";',
+      "/* require('./also-commented') */",
+      'import a from "./a";',
+      'import type { T } from "./types";',
+      'export * from "../b";',
+      'const S = require("Storage");',
+      'const c = await import("./c");',
+      'const s = "import q from \\"./in-a-string\\"";',
+    ].join("\n");
+    expect(scanImports(src)).toEqual([
+      { specifier: "./a", line: 3 },
+      { specifier: "./types", line: 4 },
+      { specifier: "../b", line: 5 },
+      { specifier: "Storage", line: 6 },
+      { specifier: "./c", line: 7 },
+    ]);
+  });
+
+  it("reports every kind of crossing in a tree that has them", () => {
+    const root = mkdtempSync(path.join(tmpdir(), "boundaries-"));
+    try {
+      const write = (file: string, text: string) => {
+        mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+        writeFileSync(path.join(root, file), text);
+      };
+      write("shared/a.ts", 'import { x } from "./b";\nimport { readFileSync } from "node:fs";\nimport { y } from "../firmware/y";\n');
+      write("shared/b.ts", "export const x = 1;\n");
+      write("firmware/main.ts", 'import { x } from "../shared/b";\nconst S = require("Storage");\nimport { z } from "../companion/z";\nimport lodash from "lodash";\n');
+      write("companion/cli.ts", 'import { x } from "../shared/b";\nimport { m } from "../firmware/main";\n');
+      write("scripts/tool.mjs", 'import { h } from "../test/helpers/h.js";\n');
+      write("test/helpers/h.ts", 'import { x } from "../../shared/b";\n');
+      const found = checkBoundaries(root).map((v) => `${v.rule} ${v.file}:${v.line} ${v.specifier}`);
+      expect(found.sort()).toEqual([
+        "companion companion/cli.ts:2 ../firmware/main",
+        "firmware firmware/main.ts:3 ../companion/z",
+        "firmware firmware/main.ts:4 lodash",
+        "shared shared/a.ts:2 node:fs",
+        "shared shared/a.ts:3 ../firmware/y",
+        "tests scripts/tool.mjs:1 ../test/helpers/h.js",
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,313 @@
+/**
+ * BLE round trips through the real VirtualNrf and the firmware bundle: every request answered with
+ * its op, id and a status; logs read, streamed and freed only on ACK; malformed messages.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import type { VirtualDevice } from "../../companion/sim/index";
+import { NUS_SERVICE } from "../../companion/sim/index";
+import { bootDevice } from "../helpers/firmware";
+import { SERVICE_UUID } from "../../shared/uuids";
+import { Central } from "../helpers/central";
+import { End, Op, Setting, SLOT_BASE, State, Status } from "../../shared/codes";
+import { LIMITS } from "../../shared/limits";
+import { crc32 } from "../../shared/crc";
+import { encodeMessage } from "../../shared/frame";
+import { encodeProgram, PATTERN_CUSTOM, Program } from "../../shared/program";
+import { PRESET_COUNT, presetProgram } from "../../shared/presets";
+import {
+  decodeAckReply, decodeInfo, decodeProgramList, decodeSettings, decodeStatus, decodeTimeReply, decodeU16,
+  encodeProgRead, encodeSettings, encodeU32, INFO_CLOCK_SET, SETTINGS_HAS_PASSKEY,
+} from "../../shared/messages";
+
+const devices: VirtualDevice[] = [];
+async function connected(opts: { mtu?: number; bonded?: boolean; encrypted?: boolean } = {}): Promise<{ dev: VirtualDevice; c: Central }> {
+  const dev = await bootDevice();
+  devices.push(dev);
+  const c = new Central(dev);
+  c.connect(opts);
+  return { dev, c };
+}
+
+afterEach(() => {
+  for (const d of devices.splice(0)) {
+    for (const s of d.motorTimeline()) expect(s.v).toBeLessThanOrEqual(LIMITS.motorDutyMax);
+    expect(d.errors).toEqual([]);
+  }
+});
+
+/** Runs a BLE-started program to the end (the link stays up). */
+function runSession(dev: VirtualDevice, c: Central, id: number, ms: number): void {
+  expect(c.request(Op.Start, [id]).status).toBe(Status.Ok);
+  dev.advance(ms);
+}
+
+const SHORT: Program = {
+  name: "Short",
+  steps: [
+    { region: 0, pattern: 0, duration: 4, intensity: 0.5, cue: 1 },
+    { region: 2, pattern: PATTERN_CUSTOM, duration: 3, intensity: 0.8, cue: 2, curve: [0.2, 1, 0.6], curveStepMs: 150 },
+  ],
+};
+
+describe("BLE requests", () => {
+  it("INFO negotiates the payload and describes the device", async () => {
+    const { c } = await connected({ mtu: 53 });
+    const m = c.info();
+    expect(m.op).toBe(Op.Info);
+    expect(m.status).toBe(Status.Ok);
+    const i = decodeInfo(m.body)!;
+    expect(i).toMatchObject({ proto: 1, board: 1, payload: 50, boot: 1, selected: 0, held: 0, newest: 0, firmware: "9.9.9-test" });
+    expect(i.caps).toBe(31);
+    expect(i.storageFree).toBeGreaterThan(10_000);
+    // At 50-byte payloads the INFO reply (48 bytes) is one packet; at 20 it takes three.
+    const last = c.packets[c.packets.length - 1];
+    expect(last.length).toBeLessThanOrEqual(50);
+    const { c: c20 } = await connected();
+    c20.info();
+    expect(c20.packets.every((p) => p.length <= 20)).toBe(true);
+    expect(c20.packets.length).toBe(3);
+  });
+
+  it("TIME_SET sets the clock; records made after it carry unix time", async () => {
+    const { dev, c } = await connected();
+    c.info();
+    const unix = 1_760_000_000;
+    const t = c.request(Op.TimeSet, encodeU32(unix));
+    expect(t.status).toBe(Status.Ok);
+    expect(decodeTimeReply(t.body)).toEqual({ uptime: 0, boot: 1 });
+    dev.advance(5000);
+    const i = decodeInfo(c.info().body)!;
+    expect(i.flags & INFO_CLOCK_SET).toBeTruthy();
+    expect(i.time).toBe(unix + 5);
+    expect(i.uptime).toBe(5);
+    const started = dev.clock.now();
+    runSession(dev, c, 0, 241_000);
+    const r = c.readLog(0).records[0];
+    expect(r.uptime).toBe(false);
+    expect(r.start).toBe(unix + Math.round((started - 0) / 1000) - 0);
+  });
+
+  it("STATUS and status events follow the session: running, region cues, finished", async () => {
+    const { dev, c } = await connected();
+    c.info();
+    let s = decodeStatus(c.request(Op.Status).body)!;
+    expect(s.state).toBe(State.Idle);
+    expect(c.request(Op.Start, [0xff]).status).toBe(Status.Ok);
+    expect(c.request(Op.Start, [0]).status).toBe(Status.Busy);
+    dev.advance(85_000);
+    s = decodeStatus(c.request(Op.Status).body)!;
+    expect(s).toMatchObject({ state: State.Running, program: 0, step: 2, region: 1, elapsed: 85, planned: 240 });
+    expect(c.request(Op.Pause).status).toBe(Status.Ok);
+    expect(decodeStatus(c.request(Op.Status).body)!.state).toBe(State.Paused);
+    expect(c.request(Op.Resume).status).toBe(Status.Ok);
+    dev.advance(160_000);
+    s = decodeStatus(c.request(Op.Status).body)!;
+    expect(s).toMatchObject({ state: State.Finished, elapsed: 240, level: 0 });
+    const ev = c.events().map((m) => decodeStatus(m.body)!);
+    // running, cue front, cue crown (80 s), paused, running, cue back, finished
+    expect(ev.map((e) => [e.state, e.cue, e.region])).toEqual([
+      [State.Running, 0, 0], [State.Running, 1, 0], [State.Running, 1, 1], [State.Paused, 0, 1],
+      [State.Running, 0, 1], [State.Running, 1, 2], [State.Finished, 0, 0],
+    ]);
+    expect(dev.pendingTimers()).toBe(0);
+  });
+
+  it("LOG_READ streams records, LOG_ACK frees them (held goes to 0), re-reads never duplicate", async () => {
+    const { dev, c } = await connected({ mtu: 53 });
+    c.info();
+    expect(c.upload(0, encodeProgram(SHORT)).status).toBe(Status.Ok);
+    for (let i = 0; i < 5; i++) runSession(dev, c, SLOT_BASE, 8000);
+    let { reply, records } = c.readLog(0, 3);
+    expect(reply).toEqual({ first: 1, count: 3, more: 2, newest: 5 });
+    expect(records.map((r) => r.seq)).toEqual([1, 2, 3]);
+    expect(records.every((r) => r.program === SLOT_BASE && r.end === End.Finished && r.regions[0] === 4 && r.regions[2] === 3)).toBe(true);
+    ({ reply, records } = c.readLog(3, 64));
+    expect(reply).toEqual({ first: 4, count: 2, more: 0, newest: 5 });
+    expect(records.map((r) => r.seq)).toEqual([4, 5]);
+    expect(decodeInfo(c.info().body)!.held).toBe(5);
+    const ack = c.request(Op.LogAck, encodeU32(5));
+    expect(ack.status).toBe(Status.Ok);
+    expect(decodeAckReply(ack.body)).toEqual({ acked: 5, held: 0 });
+    expect(c.readLog(5).reply).toEqual({ first: 0, count: 0, more: 0, newest: 5 });
+    // Acking beyond the newest is clamped.
+    expect(decodeAckReply(c.request(Op.LogAck, encodeU32(99)).body)).toEqual({ acked: 5, held: 0 });
+  });
+
+  it("streams up to 64 records a read at 20-byte payloads, in numbered packets", async () => {
+    const { dev, c } = await connected();
+    c.info();
+    expect(c.upload(1, encodeProgram(SHORT)).status).toBe(Status.Ok);
+    for (let i = 0; i < 70; i++) runSession(dev, c, SLOT_BASE + 1, 8000);
+    const a = c.readLog(0, 100);
+    expect(a.reply).toMatchObject({ first: 1, count: 64, more: 6, newest: 70 });
+    expect(a.records.map((r) => r.seq)).toEqual(Array.from({ length: 64 }, (_, i) => i + 1));
+    expect(a.packets.map((p) => p[0] & 0x7f)).toEqual(Array.from({ length: a.packets.length }, (_, i) => i));
+    expect(a.packets.length).toBe(Math.ceil((64 * 20) / 19));
+    const b = c.readLog(64, 100);
+    expect(b.records.map((r) => r.seq)).toEqual([65, 66, 67, 68, 69, 70]);
+    expect(dev.pendingTimers()).toBe(0);
+  });
+
+  it("programs: list, read back, select, delete", async () => {
+    const { dev, c } = await connected({ mtu: 53 });
+    c.info();
+    const bytes = encodeProgram(SHORT);
+    expect(c.upload(2, bytes).status).toBe(Status.Ok);
+    const list = decodeProgramList(c.request(Op.ProgList).body)!;
+    expect(list.selected).toBe(SLOT_BASE + 2); // a committed program becomes the selected one
+    expect(list.entries.map((e) => e.id)).toEqual([0, 1, 2, SLOT_BASE + 2]);
+    expect(list.entries[3]).toEqual({ id: SLOT_BASE + 2, steps: 2, seconds: 7, crc: crc32(bytes, 0, bytes.length, 0), name: "Short" });
+    const p0 = encodeProgram(presetProgram(0)!);
+    expect(list.entries[0]).toMatchObject({ name: "Daily 4 min", steps: 6, seconds: 240, crc: crc32(p0, 0, p0.length, 0) });
+    // Read back a slot and a preset in chunks.
+    const read = (id: number) => {
+      const out: number[] = [];
+      for (;;) {
+        const m = c.request(Op.ProgRead, encodeProgRead({ id, offset: out.length, len: 30 }));
+        expect(m.status).toBe(Status.Ok);
+        const total = decodeU16(m.body)!;
+        out.push(...m.body.subarray(2));
+        if (out.length >= total) return Uint8Array.from(out);
+      }
+    };
+    expect(read(SLOT_BASE + 2)).toEqual(bytes);
+    expect(read(1)).toEqual(encodeProgram(presetProgram(1)!));
+    expect(c.request(Op.ProgRead, encodeProgRead({ id: SLOT_BASE + 3, offset: 0, len: 10 })).status).toBe(Status.NoEntry);
+    // Select.
+    expect(c.request(Op.ProgSelect, [1]).status).toBe(Status.Ok);
+    expect(decodeProgramList(c.request(Op.ProgList).body)!.selected).toBe(1);
+    expect(c.request(Op.ProgSelect, [SLOT_BASE + 3]).status).toBe(Status.NoEntry);
+    // Delete: a preset cannot be deleted; a slot can; deleting the selected one selects preset 0.
+    expect(c.request(Op.ProgSelect, [SLOT_BASE + 2]).status).toBe(Status.Ok);
+    expect(c.request(Op.ProgDelete, [0]).status).toBe(Status.BadRequest);
+    expect(c.request(Op.ProgDelete, [SLOT_BASE + 2]).status).toBe(Status.Ok);
+    expect(c.request(Op.ProgDelete, [SLOT_BASE + 2]).status).toBe(Status.NoEntry);
+    const after = decodeProgramList(c.request(Op.ProgList).body)!;
+    expect(after.selected).toBe(0);
+    expect(after.entries.map((e) => e.id)).toEqual([0, 1, 2]);
+    expect(dev.flash.list(/^mprog/)).toEqual([]);
+    expect(c.request(Op.Start, [SLOT_BASE + 2]).status).toBe(Status.NoEntry);
+  });
+
+  it("answers every request: unknown op → Unsupported, short body → BadRequest, bad CRC → Error Corrupt", async () => {
+    const { c } = await connected();
+    c.info();
+    const u = c.request(0x55, [1, 2, 3]);
+    expect(u).toMatchObject({ op: 0x55, status: Status.Unsupported });
+    const short = c.request(Op.LogRead, [1, 2]);
+    expect(short).toMatchObject({ op: Op.LogRead, status: Status.BadRequest });
+    const m = encodeMessage(Op.Status, 77, 0, null);
+    m[m.length - 1] ^= 0xff;
+    const from = c.messages.length;
+    c.sendRaw(m);
+    const e = c.waitReply(77, from);
+    expect(e.op).toBe(Op.Error);
+    expect(e.status).toBe(Status.Corrupt);
+    expect(Array.from(e.body)).toEqual([Op.Status]);
+    // A packet that continues no message is dropped; the link still works.
+    c.writePacket(Uint8Array.from([0x03, 1, 2, 3]));
+    expect(c.request(Op.Status).status).toBe(Status.Ok);
+    // A message cut short then restarted: the new first packet wins.
+    c.writePacket(Uint8Array.from([0x40, Op.Status, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]));
+    expect(c.request(Op.Status).status).toBe(Status.Ok);
+  });
+
+  it("a session started over BLE stops with LinkLost when the link drops; a button session does not", async () => {
+    const { dev, c } = await connected();
+    c.info();
+    runSession(dev, c, 0, 10_000);
+    c.disconnect();
+    expect(dev.motor).toBe(0);
+    c.connect();
+    c.info();
+    const r = c.readLog(0).records;
+    expect(r).toHaveLength(1);
+    expect(r[0].end).toBe(End.LinkLost);
+    expect(r[0].regions[0]).toBe(10);
+    dev.pressButton(100);
+    dev.advance(5000);
+    c.disconnect();
+    expect(dev.motor).toBeGreaterThan(0);
+  });
+
+  it("with RequireBond, changes need a bonded encrypted link; reads do not", async () => {
+    const { dev, c } = await connected();
+    c.info();
+    expect(c.request(Op.SettingsSet, [Setting.RequireBond]).status).toBe(Status.BadRequest); // no passkey
+    expect(c.request(Op.SettingsSet, encodeSettings({ flags: Setting.RequireBond, passkey: "12a456" })).status).toBe(Status.BadRequest);
+    expect(c.request(Op.SettingsSet, encodeSettings({ flags: Setting.RequireBond, passkey: "012345" })).status).toBe(Status.Ok);
+    expect((dev.nrf as unknown as { security: Record<string, unknown> }).security).toMatchObject({ passkey: "012345", mitm: 1, display: 1 });
+    expect(decodeSettings(c.request(Op.SettingsGet).body)!.flags).toBe(Setting.RequireBond | SETTINGS_HAS_PASSKEY);
+    expect(c.request(Op.Start, [0]).status).toBe(Status.Denied);
+    expect(c.request(Op.LogAck, encodeU32(1)).status).toBe(Status.Denied);
+    expect(c.request(Op.Status).status).toBe(Status.Ok);
+    c.disconnect();
+    c.connect({ bonded: true, encrypted: true });
+    c.info();
+    expect(c.request(Op.Start, [0]).status).toBe(Status.Ok);
+    expect(c.request(Op.Stop).status).toBe(Status.Ok);
+    expect(c.request(Op.SettingsSet, [0]).status).toBe(Status.Ok);
+  });
+});
+
+describe("advertising and the console", () => {
+  it("advertises as Massager + the last 4 hex digits of the address, with the service and the UART", async () => {
+    const { dev, c } = await connected();
+    const addr = dev.nrf.getAddress();
+    const hex = (addr.substr(12, 2) + addr.substr(15, 2)).toUpperCase();
+    expect(dev.nrf.advertising.options.name).toBe(`Massager ${hex}`);
+    const uuids = dev.nrf.discover().map((s) => s.uuid);
+    expect(uuids).toContain(SERVICE_UUID.replace(/-/g, ""));
+    expect(uuids).toContain(NUS_SERVICE);
+    c.info();
+  });
+
+  it("LockConsole removes the UART; a 5-second hold while idle opens it for 60 s", async () => {
+    const { dev, c } = await connected();
+    c.info();
+    expect(c.request(Op.SettingsSet, [Setting.LockConsole]).status).toBe(Status.Ok);
+    c.disconnect(); // service changes apply after the link ends
+    const uart = () => dev.nrf.discover().some((s) => s.uuid === NUS_SERVICE);
+    expect(uart()).toBe(false);
+    dev.buttonDown();
+    dev.advance(4000);
+    expect(uart()).toBe(false);
+    dev.advance(1100);
+    expect(uart()).toBe(true);
+    dev.buttonUp();
+    dev.advance(2000);
+    expect(dev.motorTimeline().filter((s) => s.v > 0)).toHaveLength(1); // one buzz, no session
+    dev.advance(60_000);
+    expect(uart()).toBe(false);
+    expect(dev.pendingTimers()).toBe(0);
+    // Reboot keeps the lock.
+    dev.reboot();
+    dev.advance(0);
+    expect(uart()).toBe(false);
+  });
+});
+
+describe("safety", () => {
+  it("throttles continuous full power after 120 s and never exceeds the duty cap", async () => {
+    const { dev, c } = await connected({ mtu: 53 });
+    c.info();
+    const full: Program = { name: "Full", steps: [{ region: 0, pattern: 4, duration: 200, intensity: 1, cue: 0 }] };
+    expect(c.upload(0, encodeProgram(full)).status).toBe(Status.Ok);
+    expect(c.request(Op.Start, [SLOT_BASE]).status).toBe(Status.Ok);
+    const start = dev.clock.now();
+    dev.advance(119_000);
+    expect(dev.motor).toBeCloseTo(LIMITS.motorDutyMax, 9);
+    dev.advance(3_000);
+    expect(dev.motor).toBeCloseTo(LIMITS.motorDutyMax * LIMITS.fullPowerThrottle, 9);
+    const drop = dev.motorTimeline().find((s) => s.t > start + 1000 && s.v < LIMITS.motorDutyMax)!;
+    // Throttled within one curve step (1 s) of the 120 s limit, counted from full power at 300 ms.
+    expect(drop.t - start).toBeGreaterThan(120_300);
+    expect(drop.t - start).toBeLessThanOrEqual(121_300);
+    dev.advance(100_000);
+    expect(dev.motor).toBe(0);
+  });
+});
+
+describe("PRESET_COUNT", () => {
+  it("is what the list shows before any upload", () => expect(PRESET_COUNT).toBe(3));
+});
