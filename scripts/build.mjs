@@ -77,14 +77,40 @@ const ESBUILD_HINTS = [
   [/new\.target/i, "new-target"],
 ];
 
+/**
+ * Property names of the firmware's own objects (protocol message fields, log records, programs and steps,
+ * board rows, the Reassembler), which esbuild shortens in the firmware bundle (`mangleProps`): about 1 KB
+ * of flash. Only these names: never one that Espruino or the virtual device reads or writes (`name`, `state`,
+ * `time`, `passkey`, `data`, `value`, `push`, `set`, `length`, the NRF.setServices / setAdvertising /
+ * setSecurity / setWatch option keys, E / Storage methods). Mangled names break JSON.stringify, Object.keys
+ * and `in` over those objects: the firmware uses none of them (programFromJson, which does, is not in the
+ * bundle). The companion bundle is never mangled, nor are other entries (test fixtures) unless asked.
+ */
+export const FIRMWARE_MANGLE_PROPS = new RegExp("^(" + [
+  // frame.ts Message, Reassembler
+  "op", "id", "status", "body", "buf", "len", "next", "active", "message", "partialId", "partialOp", "fail",
+  // messages.ts bodies
+  "proto", "board", "battery", "flags", "uptime", "storageFree", "held", "newest", "acked", "unlogged", "caps",
+  "payload", "boot", "selected", "firmware", "program", "step", "region", "elapsed", "planned", "level", "cue",
+  "first", "count", "more", "steps", "seconds", "crc",
+  // record.ts LogRecord
+  "seq", "start", "regions", "end",
+  // program.ts Step
+  "pattern", "duration", "intensity", "curve", "curveStepMs",
+  // boards.ts BoardProfile
+  "code", "motorPin", "buttonPin", "ledPins", "pwmFreq", "mtu", "flashBytes", "vars",
+].join("|") + ")$");
+
 /** Marker for Espruino's `require`: esbuild would otherwise treat `require("Storage")` as a module import. */
 const REQUIRE_MARKER = "__ESPRUINO_REQUIRE__";
 
 /**
  * @typedef {{
  *   entry?: string, outfile?: string | null, define?: Record<string, string>, minify?: boolean,
- *   version?: string, board?: string, root?: string,
+ *   version?: string, board?: string, root?: string, mangleProps?: RegExp | null,
  * }} FirmwareOptions
+ *   `mangleProps`: property names to shorten; default FIRMWARE_MANGLE_PROPS for the firmware's own entry
+ *   (firmware/main.ts), none for any other entry.
  * @typedef {{
  *   code: string, bytes: number, violations: (import("./espruino-check.mjs").Violation & { source?: string, sourceName?: string })[],
  *   budget: number, overBudget: boolean, written: boolean, outfile: string | null, warnings: string[],
@@ -230,8 +256,12 @@ function formatEsbuildError(m, espruinoHints = true) {
  */
 export async function buildFirmware({
   entry = "firmware/main.ts", outfile = "dist/firmware.js", define = {}, minify = true, version, board, root = ROOT,
+  mangleProps,
 } = {}) {
   const entryPath = path.resolve(root, entry);
+  const mangle = mangleProps === undefined
+    ? (entryPath === path.join(root, "firmware", "main.ts") ? FIRMWARE_MANGLE_PROPS : null)
+    : mangleProps;
   const tsconfig = path.join(root, "firmware", "tsconfig.json");
   const fwVersion = version ?? process.env.MASSAGER_FW_VERSION ?? packageVersion(root);
   const fwBoard = board ?? process.env.MASSAGER_BOARD ?? "";
@@ -255,6 +285,7 @@ export async function buildFirmware({
       minify,
       legalComments: "none",
       charset: "ascii",
+      ...(mangle ? { mangleProps: mangle } : {}),
       tsconfig: existsSync(tsconfig) ? tsconfig : undefined,
       define: {
         __FW_VERSION__: JSON.stringify(fwVersion),

@@ -4,10 +4,20 @@
  *  - crc32: CRC-32/ISO-HDLC (zlib's) over program images, so `massager` and the device agree.
  *  - crc8:  CRC-8 (poly 0x07) inside each log record, to spot a torn flash write.
  */
-const T16 = [
-  0x0000, 0x1021, 0x2042, 0x3063, 0x4084, 0x50a5, 0x60c6, 0x70e7,
-  0x8108, 0x9129, 0xa14a, 0xb16b, 0xc18c, 0xd1ad, 0xe1ce, 0xf1ef,
-];
+/** Nibble table of a CRC: entry n is the CRC register after shifting the nibble n through it, 4 bits. */
+function nibbles(reflected: boolean, poly: number): number[] {
+  const t: number[] = [];
+  for (let n = 0; n < 16; n++) {
+    let c = reflected ? n : n << 12;
+    for (let k = 0; k < 4; k++)
+      c = reflected ? (c & 1 ? (c >>> 1) ^ poly : c >>> 1) : c & 0x8000 ? ((c << 1) ^ poly) & 0xffff : (c << 1) & 0xffff;
+    t.push(c >>> 0);
+  }
+  return t;
+}
+
+/** CRC-16/CCITT-FALSE: 0x0000, 0x1021, 0x2042, … 0xf1ef. */
+const T16 = nibbles(false, 0x1021);
 
 export function crc16(b: Uint8Array, start: number, end: number): number {
   let c = 0xffff;
@@ -18,10 +28,8 @@ export function crc16(b: Uint8Array, start: number, end: number): number {
   return c;
 }
 
-const T32 = [
-  0x00000000, 0x1db71064, 0x3b6e20c8, 0x26d930ac, 0x76dc4190, 0x6b6b51f4, 0x4db26158, 0x5005713c,
-  0xedb88320, 0xf00f9344, 0xd6d6a3e8, 0xcb61b38c, 0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c,
-];
+/** CRC-32 (reflected 0xEDB88320): 0x00000000, 0x1db71064, 0x3b6e20c8, … 0xbdbdf21c. */
+const T32 = nibbles(true, 0xedb88320);
 
 /** CRC-32 of b[start..end), continuing from `prev` (pass 0 to begin). */
 export function crc32(b: Uint8Array, start: number, end: number, prev: number): number {

@@ -156,6 +156,7 @@ export class Link {
       this.mtu = await this.learnMtu();
       this.payload = Math.max(LIMITS.minPayload, Math.min(this.mtu - 3, LIMITS.maxPayload));
       const info = await this.send(Op.Info, new Uint8Array([this.payload]), {});
+      if (info.status !== Status.Ok) throw statusError(Op.Info, info);
       const decoded = decodeInfo(info.body);
       if (!decoded) throw new LinkError(`${this.name} sent an INFO reply this companion cannot read; update the companion or the firmware`);
       if (decoded.payload >= LIMITS.minPayload) this.payload = Math.min(this.payload, decoded.payload);

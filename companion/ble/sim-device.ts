@@ -6,6 +6,7 @@ import { MassagerError } from "../cli/errors";
 import { simFlashPath } from "../history/paths";
 import { LocalSimBackend } from "./local-backend";
 import type { SimBackend } from "./sim-backend";
+import { connectRunningSim as connectRemoteSim } from "../sim/remote-backend";
 
 /**
  * `--device sim`: the SimBackend to talk to. THE SEAM: a long-running `massager sim` (its clock in
@@ -17,13 +18,9 @@ export async function openSimBackend(dataDir: string): Promise<SimBackend> {
   return (await connectRunningSim(dataDir)) ?? openLocalSim(dataDir);
 }
 
-/**
- * The running `massager sim` for this data dir, or null. To be filled in with the simulator's
- * transport (e.g. read <data dir>/sim.json for its port, connect over TCP, and return a SimBackend
- * whose calls go over the socket). Until then there is never one.
- */
-export async function connectRunningSim(_dataDir: string): Promise<SimBackend | null> {
-  return null;
+/** The running `massager sim` for this data dir (over its local socket, see sim/remote-backend.ts), or null. */
+export async function connectRunningSim(dataDir: string): Promise<SimBackend | null> {
+  return connectRemoteSim(dataDir);
 }
 
 /** The in-process virtual device: firmware bundle + persisted flash, pumped during exchanges. */

@@ -1,0 +1,150 @@
+import { existsSync, readFileSync } from "node:fs";
+import { resolveBoard } from "../../flash/boards";
+import { firmwarePath } from "../../flash/project";
+import { type PressKind, simLockPath } from "../../sim/remote-backend";
+import { DEFAULT_CONSOLE_PORT, SimServer } from "../../sim/server";
+import type { ParsedOptions } from "../commands";
+import type { Context } from "../context";
+import { MassagerError, UsageError } from "../errors";
+
+/**
+ * `massager sim`: runs the virtual massager until q (or Ctrl-C, or SIGTERM). Keys press its button;
+ * other commands reach it with `--device sim`; espruino-tools reaches its console over TCP.
+ * Without a terminal, stdin takes the same keys one per line ("space"/"short", "l", "d", "c", "q"),
+ * so a script can drive it too.
+ */
+export interface SimData {
+  board: string;
+  data_dir: string;
+  flash_file: string;
+  console_port: number;
+  port: number;
+  speed: number;
+  virtual_seconds: number;
+  boots: number;
+}
+
+const KEYS: Record<string, PressKind | "quit"> = {
+  " ": "short",
+  s: "short",
+  short: "short",
+  space: "short",
+  l: "long",
+  long: "long",
+  d: "double",
+  double: "double",
+  c: "hold",
+  hold: "hold",
+  q: "quit",
+  quit: "quit",
+  "\x03": "quit",
+  "\x04": "quit",
+};
+
+const WHAT: Record<PressKind, string> = {
+  short: "short press (start / pause / resume)",
+  long: "long press (stop)",
+  double: "double press (next program)",
+  hold: "5-second hold (opens the console for a minute when it is locked)",
+};
+
+export async function run(o: ParsedOptions, ctx: Context): Promise<SimData> {
+  const speed = (o.options.speed as number | undefined) ?? 1;
+  if (!(speed > 0) || speed > 1000) throw new UsageError(`--speed ${speed}: give a factor between 0.1 and 1000 (1 = real time); e.g. massager sim --speed 10`);
+  const board = resolveBoard(o.options.board as string | undefined);
+  const bundleFile = firmwarePath();
+  const keep = o.options["keep-firmware"] === true;
+  if (!existsSync(bundleFile) && !keep) throw new MassagerError(`the virtual massager runs ${bundleFile}, which is not built yet; run \`npm run build\` first`);
+  const out = ctx.io.stdout;
+  const tty = !!out.isTTY && !ctx.json;
+  const say = (line: string) => {
+    if (!ctx.json) out.write(`${line}\n`);
+  };
+  let started: SimServer | undefined;
+  const server = (started = await SimServer.start({
+    dataDir: ctx.dataDir,
+    board: board.id,
+    speed,
+    port: o.options.port as number | undefined,
+    consolePort: o.options["console-port"] as number | undefined,
+    bundle: existsSync(bundleFile) ? readFileSync(bundleFile, "utf8") : undefined,
+    keepFirmware: keep,
+    log: (line) => say(`  ${stamp(started?.device.clock.now() ?? 0)}  ${line}`),
+  }));
+  const d = server.device;
+  say(`Virtual massager: ${board.name}, running the firmware bundle ${keep ? "in its flash" : bundleFile} at ${speed}× speed (boot ${d.bootCount}).`);
+  say(`  its flash (log, programs, settings) is kept in ${server.flashFile}`);
+  say(`  massager commands reach it with --device sim (control port ${server.port}, in ${simLockPath(ctx.dataDir)})`);
+  say(`  Espruino console: tcp://127.0.0.1:${server.consolePort}${server.consolePort !== (o.options["console-port"] ?? DEFAULT_CONSOLE_PORT) ? " (port " + DEFAULT_CONSOLE_PORT + " was taken)" : ""}` +
+    ` — massager flash --device sim, or npx espruino -p tcp://127.0.0.1:${server.consolePort}`);
+  say(tty ? "Keys: space short press · l long press (stop) · d double press (next program) · c hold 5 s (console window) · q quit"
+    : "Commands on stdin, one per line: short, long, double, hold, quit (or their keys: space/s, l, d, c, q); SIGINT or SIGTERM stop it too.");
+
+  const stdin = process.stdin;
+  const act = (key: string) => {
+    const what = KEYS[key] ?? KEYS[key.toLowerCase()];
+    if (!what) return;
+    if (what === "quit") void server.close();
+    else {
+      say(`  ${stamp(d.clock.now())}  button: ${WHAT[what]}`);
+      server.press(what);
+    }
+  };
+  let rawWas: boolean | undefined;
+  let lineBuf = "";
+  const onData = (chunk: Buffer | string) => {
+    const s = chunk.toString();
+    if (tty && stdin.isTTY) {
+      for (const ch of s) act(ch);
+      return;
+    }
+    lineBuf += s;
+    for (;;) {
+      const nl = lineBuf.indexOf("\n");
+      if (nl < 0) break;
+      const line = lineBuf.slice(0, nl).replace(/\r$/, "");
+      lineBuf = lineBuf.slice(nl + 1);
+      act(line === " " ? " " : line.trim());
+    }
+  };
+  const stop = () => void server.close();
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  if (stdin.isTTY && tty) {
+    rawWas = stdin.isRaw;
+    stdin.setRawMode(true);
+  }
+  stdin.on("data", onData);
+  stdin.resume();
+  try {
+    await server.finished;
+  } finally {
+    stdin.off("data", onData);
+    if (rawWas !== undefined) stdin.setRawMode(rawWas);
+    stdin.pause();
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
+  return {
+    board: board.id,
+    data_dir: ctx.dataDir,
+    flash_file: server.flashFile,
+    console_port: server.consolePort,
+    port: server.port,
+    speed,
+    virtual_seconds: Math.round(d.clock.now() / 1000),
+    boots: d.bootCount,
+  };
+}
+
+/** Virtual time as h:mm:ss. */
+function stamp(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return `${h}:${String(m).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
+}
+
+export function text(d: SimData): string {
+  return `Stopped the virtual massager after ${stamp(d.virtual_seconds * 1000)} of virtual time; its flash is saved in ${d.flash_file}.`;
+}
