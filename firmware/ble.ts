@@ -22,7 +22,7 @@ export let payload = MIN_PAYLOAD;
 let connected = false;
 let txTimer: any;
 export let consoleOpen = false;
-let dispatch = function (m: Message): void {};
+let dispatch = (m: Message): void => {};
 
 /** The notification: one object, its value replaced per packet. */
 const UPD: any = {};
@@ -37,7 +37,7 @@ let stPkt = 0;
 let stPkts = 0;
 const scratch = new Uint8Array(MAX_PAYLOAD);
 
-function streamNext(): Uint8Array {
+const streamNext = (): Uint8Array => {
   const a = stPkt * stPer;
   const b = Math.min(stBytes, a + stPer);
   for (let x = a; x < b; x++) {
@@ -45,9 +45,9 @@ function streamNext(): Uint8Array {
     scratch[x - a] = r ? r[x % RECORD_BYTES] : 0;
   }
   return streamPacket(stPkt++, scratch, 0, b - a);
-}
+};
 
-function txTick(): void {
+const txTick = (): void => {
   txTimer = undefined;
   for (let i = 0; i < TX_BURST; i++) {
     const p = q.length ? q.shift() : stPkt < stPkts ? streamNext() : undefined;
@@ -60,40 +60,40 @@ function txTick(): void {
     }
   }
   txTimer = setTimeout(txTick, TX_TICK_MS);
-}
+};
 
 /** Sends one message (split into packets); the first burst goes out at once. */
-export function bleSend(op: number, id: number, status: number, body: Uint8Array | null): void {
+export const bleSend = (op: number, id: number, status: number, body: Uint8Array | null): void => {
   if (!connected) return;
-  packetize(encodeMessage(op, id, status, body), payload, function (p) {
+  packetize(encodeMessage(op, id, status, body), payload, (p) => {
     q.push(p);
   });
   if (txTimer === undefined) txTick();
-}
+};
 
 /** A status event, dropped when the queue is long (the central can ask STATUS). */
-export function bleEvent(body: Uint8Array): void {
+export const bleEvent = (body: Uint8Array): void => {
   if (q.length < Q_EVENTS_MAX) bleSend(Op.EvtStatus, 0, 0, body);
-}
+};
 
-export function setPayload(n: number): void {
+export const setPayload = (n: number): void => {
   payload = Math.max(MIN_PAYLOAD, Math.min(n, boardPayload));
-}
+};
 
 /** Most records one LOG_READ may stream at the current payload. */
-export function streamCap(): number {
+export const streamCap = (): number => {
   return Math.min(64, Math.floor((STREAM_MAX_PACKETS * (payload - 1)) / RECORD_BYTES));
-}
+};
 
 /** Streams the first count records of streamSeqs once the queue (with the reply) is out. */
-export function streamStart(count: number): void {
+export const streamStart = (count: number): void => {
   stBytes = count * RECORD_BYTES;
   stPer = payload - 1;
   stPkt = 0;
   stPkts = Math.ceil(stBytes / stPer);
-}
+};
 
-function onWrite(e: { data: ArrayBuffer }): void {
+const onWrite = (e: { data: ArrayBuffer }): void => {
   const p = new Uint8Array(e.data);
   const was = rq.active || p[0] & HDR_FIRST;
   const r = rq.push(p);
@@ -102,30 +102,30 @@ function onWrite(e: { data: ArrayBuffer }): void {
   const m = r === DONE ? decodeMessage(raw) : r;
   if (typeof m !== "number") dispatch(m);
   else if (was) bleSend(Op.Error, raw[1] | 0, m, new Uint8Array([raw[0] | 0]));
-}
+};
 
 /** (Re)declares the services; the Nordic UART is on unless LockConsole (outside a console window). */
-export function bleServices(): void {
+export const bleServices = (): void => {
   const c: any = {};
   const s: any = {};
   c[REQUEST_CHAR_UUID] = { value: [0], maxLen: boardPayload, writable: true, onWrite: onWrite };
   c[NOTIFY_CHAR_UUID] = { value: [0], maxLen: boardPayload, readable: true, notify: true };
   s[SERVICE_UUID] = c;
   NRF.setServices(s, { uart: consoleOpen || !(settingsFlags() & Setting.LockConsole) });
-}
+};
 
 /** The 5-second hold: with the console locked, it is reachable for 60 s (from the next connection). */
-export function bleConsole(): void {
+export const bleConsole = (): void => {
   if (consoleOpen || !(settingsFlags() & Setting.LockConsole)) return;
   consoleOpen = true;
   bleServices();
-  setTimeout(function () {
+  setTimeout(() => {
     consoleOpen = false;
     bleServices();
   }, CONSOLE_MS);
-}
+};
 
-function reset(c: boolean): void {
+const reset = (c: boolean): void => {
   connected = c;
   rq.active = false;
   q.splice(0, q.length);
@@ -133,18 +133,18 @@ function reset(c: boolean): void {
   if (txTimer !== undefined) clearTimeout(txTimer);
   txTimer = undefined;
   payload = MIN_PAYLOAD;
-}
+};
 
-export function bleInit(onMessage: (m: Message) => void, onLinkLost: () => void): void {
+export const bleInit = (onMessage: (m: Message) => void, onLinkLost: () => void): void => {
   dispatch = onMessage;
   bleServices();
   const a: string = (NRF as any).getAddress();
   NRF.setAdvertising({}, { name: NAME_PREFIX + " " + (a.substr(12, 2) + a.substr(15, 2)).toUpperCase() });
-  NRF.on("connect", function () {
+  NRF.on("connect", () => {
     reset(true);
   });
-  NRF.on("disconnect", function () {
+  NRF.on("disconnect", () => {
     reset(false);
     onLinkLost();
   });
-}
+};

@@ -7,11 +7,11 @@ export const board = boardFor(__BUILD_BOARD__ || process.env.BOARD);
 export const boardPayload = board.mtu - 3;
 
 /** Battery percent 0..100 (NRF volts mapped 2.2 V..3.0 V on boards without E.getBattery), 255 unknown. */
-export function batteryPercent(): number {
+export const batteryPercent = (): number => {
   try {
     const p = board.battery === "E" ? E.getBattery() : (NRF.getBattery() - 2.2) * 125;
     return p >= 0 ? Math.round(Math.min(p, 100)) : p < 0 ? 0 : 255;
   } catch (e) {
     return 255;
   }
-}
+};

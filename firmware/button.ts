@@ -25,36 +25,36 @@ let second = false;
 let holdTimer: any;
 let shortTimer: any;
 
-function onShort(): void {
+const onShort = (): void => {
   shortTimer = undefined;
   if (state === State.Running) sessionPause();
   else if (state === State.Paused) sessionResume();
   else sessionStart(SELECTED, SRC_BUTTON);
-}
+};
 
-function onHold(): void {
+const onHold = (): void => {
   holdTimer = undefined;
   if (sessionActive()) {
     consumed = true;
     sessionStop(End.StoppedButton);
   } else
-    holdTimer = setTimeout(function () {
+    holdTimer = setTimeout(() => {
       holdTimer = undefined;
       consumed = true;
       buzz(1);
       bleConsole();
     }, CONSOLE_MS - LONG_MS);
-}
+};
 
 /** Double press while idle: the next program, buzzed as its position (1-based). */
-function selectNext(): void {
+const selectNext = (): void => {
   const ids = progIds();
   const i = (ids.indexOf(selCell.v) + 1) % ids.length;
   progSelect(ids[i]);
   buzz(i + 1);
-}
+};
 
-function onEdge(e: { state: boolean; time: number }): void {
+const onEdge = (e: { state: boolean; time: number }): void => {
   if (holdTimer !== undefined) clearTimeout(holdTimer);
   holdTimer = undefined;
   if (e.state) {
@@ -69,8 +69,8 @@ function onEdge(e: { state: boolean; time: number }): void {
     if (!second) shortTimer = setTimeout(onShort, DOUBLE_MS);
     else if (!sessionActive()) selectNext();
   }
-}
+};
 
-export function buttonInit(pin: number): void {
+export const buttonInit = (pin: number): void => {
   setWatch(onEdge, pin, { repeat: true, edge: "both", debounce: 25 });
-}
+};

@@ -1,5 +1,5 @@
 import { crc8 } from "../shared/crc";
-import { put16, put32, u16, u32 } from "../shared/bytes";
+import { pack, u16, u32 } from "../shared/bytes";
 import { S, rd } from "./store";
 
 /*
@@ -15,7 +15,6 @@ import { S, rd } from "./store";
  */
 const SLOT = 8;
 const FILE_BYTES = SLOT * 16;
-const buf = new Uint8Array(SLOT);
 
 export class Cell {
   /** file name prefix, value, generation, file (0/1) holding the newest slot, next free offset in it */
@@ -50,10 +49,8 @@ export class Cell {
 
   set(v: number): void {
     if (v === this.v) return;
-    put32(buf, 0, v);
-    put16(buf, 4, ++this.g);
+    const buf = pack("4211", [v, ++this.g, 0, 0]);
     buf[6] = crc8(buf, 0, 6);
-    buf[7] = 0;
     const full = this.o >= FILE_BYTES;
     if (full) this.f ^= 1;
     S.write(this.n + this.f, buf, full ? 0 : this.o, FILE_BYTES);

@@ -34,29 +34,29 @@ const CHANGES: { [op: number]: boolean } = {};
 let out: Uint8Array | null = null;
 let boot = 0;
 
-function on(op: number, min: number, changes: boolean, h: Handler): void {
+const on = (op: number, min: number, changes: boolean, h: Handler): void => {
   H[op] = h;
   MIN[op] = min;
   CHANGES[op] = changes;
-}
+};
 
 /** Sets the reply body and answers Ok. */
-function ok(body: Uint8Array | null): number {
+const ok = (body: Uint8Array | null): number => {
   out = body;
   return Status.Ok;
-}
+};
 
-export function statusBody(cue: number): Uint8Array {
+export const statusBody = (cue: number): Uint8Array => {
   const s = sessionStatus();
   s.cue |= cue;
   return encodeStatus(s);
-}
+};
 
-function held(): number {
+const held = (): number => {
   return logStored(ackCell.v);
-}
+};
 
-on(Op.Info, 1, false, function (b) {
+on(Op.Info, 1, false, (b) => {
   setPayload(b[0]);
   const f = settingsFlags();
   return ok(
@@ -85,50 +85,50 @@ on(Op.Info, 1, false, function (b) {
     }),
   );
 });
-on(Op.TimeSet, 4, true, function (b) {
+on(Op.TimeSet, 4, true, (b) => {
   setClock(u32(b, 0));
   return ok(encodeTimeReply({ uptime: Math.floor(now() / 1000), boot: boot & 0xff }));
 });
-on(Op.Status, 0, false, function () {
+on(Op.Status, 0, false, () => {
   return ok(statusBody(0));
 });
-on(Op.SettingsGet, 0, false, function () {
+on(Op.SettingsGet, 0, false, () => {
   return ok(encodeSettings({ flags: settingsFlags() | (hasPasskey() ? SETTINGS_HAS_PASSKEY : 0), passkey: "" }));
 });
-on(Op.SettingsSet, 1, true, function (b) {
+on(Op.SettingsSet, 1, true, (b) => {
   const s = decodeSettings(b) as { flags: number; passkey: string };
   const st = settingsSet(s.flags, s.passkey);
   bleServices(); // LockConsole: the UART goes or comes back (from the next connection)
   return st;
 });
-on(Op.LogRead, 6, false, function (b) {
+on(Op.LogRead, 6, false, (b) => {
   const n = logCollect(u32(b, 0), Math.min(u16(b, 4), streamCap()), streamSeqs);
   streamStart(n);
   return ok(encodeLogReadReply({ first: n ? streamSeqs[0] : 0, count: n, more: logMore(), newest: logNext - 1 }));
 });
-on(Op.LogAck, 4, true, function (b) {
+on(Op.LogAck, 4, true, (b) => {
   logAck(u32(b, 0));
   return ok(encodeAckReply({ acked: ackCell.v, held: held() }));
 });
-on(Op.ProgList, 0, false, function () {
+on(Op.ProgList, 0, false, () => {
   return ok(encodeProgramList(selCell.v, progList()));
 });
-on(Op.ProgBegin, 7, true, function (b) {
+on(Op.ProgBegin, 7, true, (b) => {
   const s = progBegin(b[0], u16(b, 1), u32(b, 3));
   out = s ? null : encodeU16(stNext);
   return s;
 });
-on(Op.ProgWrite, 4, true, function (b) {
+on(Op.ProgWrite, 4, true, (b) => {
   const s = progWrite(b[0], u16(b, 1), b.subarray(3));
   out = s === Status.Ok || s === Status.BadOffset ? encodeU16(stNext) : null;
   return s;
 });
-on(Op.ProgCommit, 1, true, function (b) {
+on(Op.ProgCommit, 1, true, (b) => {
   const s = progCommit(b[0]);
   out = s === Status.Invalid ? encodeText(progError) : s === Status.BadOffset ? encodeU16(stNext) : null;
   return s;
 });
-on(Op.ProgRead, 4, false, function (b) {
+on(Op.ProgRead, 4, false, (b) => {
   const p = progBytes(b[0]);
   if (!p) return Status.NoEntry;
   const o = Math.min(u16(b, 1), p.length);
@@ -137,32 +137,32 @@ on(Op.ProgRead, 4, false, function (b) {
   r.set(p.subarray(o, o + r.length - 2), 2);
   return ok(r);
 });
-on(Op.ProgDelete, 1, true, function (b) {
+on(Op.ProgDelete, 1, true, (b) => {
   return progDelete(b[0]);
 });
-on(Op.ProgSelect, 1, true, function (b) {
+on(Op.ProgSelect, 1, true, (b) => {
   return sessionActive() ? Status.Busy : progSelect(b[0]);
 });
-on(Op.Start, 1, true, function (b) {
+on(Op.Start, 1, true, (b) => {
   return sessionStart(b[0], SRC_BLE);
 });
-on(Op.Pause, 0, true, function () {
+on(Op.Pause, 0, true, () => {
   return sessionPause() ? Status.Ok : Status.BadRequest;
 });
-on(Op.Resume, 0, true, function () {
+on(Op.Resume, 0, true, () => {
   return sessionResume() ? Status.Ok : Status.BadRequest;
 });
-on(Op.Stop, 0, true, function () {
+on(Op.Stop, 0, true, () => {
   sessionStop(End.StoppedRemote);
   return Status.Ok;
 });
 
-export function handlerInit(bootCount: number): void {
+export const handlerInit = (bootCount: number): void => {
   boot = bootCount;
-}
+};
 
 /** Answers one decoded request. */
-export function handle(m: Message): void {
+export const handle = (m: Message): void => {
   const h = H[m.op];
   let s: number = Status.Unsupported;
   out = null;
@@ -179,4 +179,4 @@ export function handle(m: Message): void {
     }
   }
   bleSend(m.op, m.id, s, out);
-}
+};

@@ -28,17 +28,17 @@ export let lostCell: Cell;
 /** After logCollect: the seq after which logMore() counts. */
 let moreAfter = 0;
 
-function segName(base: number): string {
+const segName = (base: number): string => {
   return "mlog" + base;
-}
+};
 
-export function logInit(): void {
+export const logInit = (): void => {
   ackCell = new Cell("mack", 0);
   lostCell = new Cell("mulg", 0);
-  segs = S.list(/^mlog/).map(function (n: string) {
+  segs = S.list(/^mlog/).map((n: string) => {
     return +n.substr(4);
   });
-  segs.sort(function (a, b) {
+  segs.sort((a, b) => {
     return a - b;
   });
   logNext = ackCell.v + 1;
@@ -49,15 +49,15 @@ export function logInit(): void {
     while (n > 0 && b[n - 1] === 0xff) n--;
     logNext = Math.max(logNext, base + Math.ceil(n / RECORD_BYTES));
   }
-}
+};
 
 /** Erases segments whose records are all acknowledged, oldest first, never the newest. */
-function prune(): void {
+const prune = (): void => {
   while (segs.length > 1 && segs[1] <= ackCell.v + 1) S.erase(segName(segs.shift() as number));
-}
+};
 
 /** Appends a record, assigning its seq. Returns false when it could not be stored (unlogged). */
-export function logAppend(r: LogRecord): boolean {
+export const logAppend = (r: LogRecord): boolean => {
   const newest = segs.length ? segs[segs.length - 1] : -SEG;
   const seq = (r.seq = logNext);
   encodeRecord(r, rec, 0);
@@ -79,37 +79,37 @@ export function logAppend(r: LogRecord): boolean {
   }
   lostCell.set(lostCell.v + 1);
   return false;
-}
+};
 
 /** Acknowledges every record up to upTo (clamped to the newest): stored first, then freed. */
-export function logAck(upTo: number): void {
+export const logAck = (upTo: number): void => {
   if (upTo >= logNext) upTo = logNext - 1;
   if (upTo > ackCell.v) ackCell.set(upTo);
   prune();
-}
+};
 
 /** Records stored with seq > from, counted from the segments without reading them. */
-export function logStored(from: number): number {
+export const logStored = (from: number): number => {
   let n = 0;
   for (let i = 0; i < segs.length; i++) {
     const end = Math.min(i + 1 < segs.length ? segs[i + 1] : logNext, segs[i] + SEG);
     n += Math.max(0, end - Math.max(segs[i], from + 1));
   }
   return n;
-}
+};
 
 /** The 20 bytes of record seq from flash, or undefined when no segment holds it. */
-export function logRecord(seq: number): Uint8Array | undefined {
+export const logRecord = (seq: number): Uint8Array | undefined => {
   for (let i = segs.length - 1; i >= 0; i--) {
     if (seq >= segs[i]) {
       const o = (seq - segs[i]) * RECORD_BYTES;
       return o < SEG_BYTES ? (rd(segName(segs[i])) as Uint8Array).subarray(o, o + RECORD_BYTES) : undefined;
     }
   }
-}
+};
 
 /** Collects into out the seqs of up to max valid records (CRC and seq field) after `after`, ascending. */
-export function logCollect(after: number, max: number, out: Uint32Array): number {
+export const logCollect = (after: number, max: number, out: Uint32Array): number => {
   let n = 0;
   moreAfter = logNext;
   for (let i = 0; i < segs.length && n < max; i++) {
@@ -121,9 +121,9 @@ export function logCollect(after: number, max: number, out: Uint32Array): number
   }
   if (n >= max) moreAfter = n ? out[n - 1] : after;
   return n;
-}
+};
 
 /** Records stored after the last batch logCollect made (0 when it reached the end). */
-export function logMore(): number {
+export const logMore = (): number => {
   return moreAfter >= logNext ? 0 : logStored(moreAfter);
-}
+};

@@ -25,7 +25,7 @@ logInit();
 progInit();
 settingsInit();
 handlerInit(boot.v);
-sessionInit(boot.v, function (cue) {
+sessionInit(boot.v, (cue) => {
   bleEvent(statusBody(cue));
 });
 bleInit(handle, sessionLinkLost);

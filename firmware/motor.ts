@@ -21,54 +21,54 @@ export let motorLevel = 0;
 let buzzLeft = 0;
 let buzzTimer: any;
 
-function write(d: number): void {
+const write = (d: number): void => {
   if (d !== duty) analogWrite(pin, (duty = d), { freq: freq });
-}
+};
 
-export function ledSet(on: number): void {
+export const ledSet = (on: number): void => {
   if (led >= 0 && on !== ledOn) digitalWrite(led, (ledOn = on));
-}
+};
 
-export function motorOff(): void {
+export const motorOff = (): void => {
   motorLevel = 0;
   fullSince = -1;
   write(0);
   ledSet(0);
-}
+};
 
-export function motorInit(b: BoardProfile): void {
+export const motorInit = (b: BoardProfile): void => {
   pin = b.motorPin;
   freq = b.pwmFreq;
   led = b.ledPins.length ? b.ledPins[0] : -1;
   motorOff();
-}
+};
 
 /** Drives the motor at lv (0..1 of the cap) at time t (now() ms). */
-export function motorSet(lv: number, t: number): void {
+export const motorSet = (lv: number, t: number): void => {
   lv = motorLevel = lv > 0 ? Math.min(lv, 1) : 0;
   if (lv < FULL_POWER_LEVEL) fullSince = -1;
   else if (fullSince < 0) fullSince = t;
   else if (t - fullSince > FULL_POWER_MAX_S * 1000) lv *= FULL_POWER_THROTTLE;
   write(Math.max(0, Math.min(lv * MOTOR_DUTY_MAX, MOTOR_DUTY_MAX)));
-}
+};
 
-function buzzStep(): void {
+const buzzStep = (): void => {
   const on = (buzzLeft-- & 1) ^ 1;
   buzzTimer = buzzLeft ? setTimeout(buzzStep, on ? BUZZ_ON_MS : BUZZ_OFF_MS) : undefined;
   motorSet(on, 0);
   ledSet(on);
-}
+};
 
-export function buzzStop(): void {
+export const buzzStop = (): void => {
   if (buzzTimer === undefined) return;
   clearTimeout(buzzTimer);
   buzzTimer = undefined;
   motorOff();
-}
+};
 
 /** Buzzes n short pulses (with the LED): a program's number. */
-export function buzz(n: number): void {
+export const buzz = (n: number): void => {
   buzzStop();
   buzzLeft = n * 2;
   buzzStep();
-}
+};

@@ -1,7 +1,7 @@
 import { PROGRAM_MAX_BYTES, SLOTS } from "../shared/limits";
 import { SLOT_BASE, Status } from "../shared/codes";
 import { crc32 } from "../shared/crc";
-import { put16, put32, u16, u32 } from "../shared/bytes";
+import { pack, u16, u32 } from "../shared/bytes";
 import { Program, decodeProgram, encodeProgram, totalSeconds } from "../shared/program";
 import { validateProgram } from "../shared/validate";
 import { PRESET_COUNT, presetProgram } from "../shared/presets";
@@ -36,19 +36,19 @@ export let stNext = -1;
 export let selCell: Cell;
 export let progError = "";
 
-function fname(slot: number, gen: number): string {
+const fname = (slot: number, gen: number): string => {
   return "mprog" + slot + "." + gen;
-}
+};
 
 /** The program bytes of a committed file (marker and CRC checked), or undefined. */
-function committed(name: string): Uint8Array | undefined {
+const committed = (name: string): Uint8Array | undefined => {
   const b = rd(name);
   const n = b && b.length >= HDR ? u16(b, 4) : -5;
   if (!b || b.length !== HDR + n + 4 || u32(b, HDR + n) !== u32(MARK, 0) || crc32(b, HDR, HDR + n, 0) !== u32(b, 0)) return;
   return b.subarray(HDR, HDR + n);
-}
+};
 
-export function progInit(): void {
+export const progInit = (): void => {
   selCell = new Cell("msel", 0);
   act.fill(-1);
   const names: string[] = S.list(/^mprog/);
@@ -71,58 +71,58 @@ export function progInit(): void {
     }
   }
   if (!progExists(selCell.v)) selCell.set(0);
-}
+};
 
 /** The bytes of program id (presets encoded on the fly), or undefined. */
-export function progBytes(id: number): Uint8Array | undefined {
+export const progBytes = (id: number): Uint8Array | undefined => {
   if (id < PRESET_COUNT) return encodeProgram(presetProgram(id) as Program);
   if (progExists(id)) return committed(fname(id - SLOT_BASE, act[id - SLOT_BASE]));
-}
+};
 
-export function progExists(id: number): boolean {
+export const progExists = (id: number): boolean => {
   return id < PRESET_COUNT || act[id - SLOT_BASE] >= 0;
-}
+};
 
 /** Program id decoded and validated again (a program is never obeyed beyond the limits), or a Status. */
-export function progLoad(id: number): Program | number {
+export const progLoad = (id: number): Program | number => {
   const b = progBytes(id);
   if (!b) return Status.NoEntry;
   const p = decodeProgram(b);
   return typeof p === "string" || validateProgram(p).length ? Status.Invalid : p;
-}
+};
 
 /** Ids in selection order: presets, then filled slots. */
-export function progIds(): number[] {
+export const progIds = (): number[] => {
   const r: number[] = [];
   for (let i = 0; i < SLOT_BASE + SLOTS; i++) if (progExists(i)) r.push(i);
   return r;
-}
+};
 
-export function progList(): ProgramEntry[] {
-  return progIds().map(function (id) {
+export const progList = (): ProgramEntry[] => {
+  return progIds().map((id) => {
     const b = progBytes(id) as Uint8Array;
     const p = decodeProgram(b) as Program;
     return { id: id, steps: p.steps.length, seconds: totalSeconds(p), crc: crc32(b, 0, b.length, 0), name: p.name };
   });
-}
+};
 
-export function progSelect(id: number): number {
+export const progSelect = (id: number): number => {
   if (!progExists(id)) return Status.NoEntry;
   selCell.set(id);
   return Status.Ok;
-}
+};
 
-export function progDelete(id: number): number {
+export const progDelete = (id: number): number => {
   if (id < PRESET_COUNT) return Status.BadRequest;
   if (!progExists(id)) return Status.NoEntry;
   S.erase(fname(id - SLOT_BASE, act[id - SLOT_BASE]));
   act[id - SLOT_BASE] = -1;
   if (selCell.v === id) selCell.set(0);
   return Status.Ok;
-}
+};
 
 /** PROG_BEGIN: a Status; stNext is then the offset to resume from. */
-export function progBegin(slot: number, size: number, crc: number): number {
+export const progBegin = (slot: number, size: number, crc: number): number => {
   if (slot >= SLOTS || !size) return Status.BadRequest;
   if (size > PROGRAM_MAX_BYTES) return Status.TooLarge;
   if (stSlot === slot && stSize === size && stCrc === crc) {
@@ -134,12 +134,8 @@ export function progBegin(slot: number, size: number, crc: number): number {
   }
   if (stSlot >= 0) S.erase(fname(stSlot, stGen));
   stSlot = -1;
-  const h = new Uint8Array(HDR);
-  h.fill(0xff);
-  put32(h, 0, crc);
-  put16(h, 4, size);
   try {
-    S.write(fname(slot, (stGen = act[slot] + 1)), h, 0, HDR + size + 4);
+    S.write(fname(slot, (stGen = act[slot] + 1)), pack("422", [crc, size, 0xffff]), 0, HDR + size + 4);
   } catch (e) {
     return Status.NoSpace;
   }
@@ -148,20 +144,20 @@ export function progBegin(slot: number, size: number, crc: number): number {
   stCrc = crc;
   stNext = 0;
   return Status.Ok;
-}
+};
 
 /** PROG_WRITE: Ok, BadOffset (stNext says where to go on), NoEntry, TooLarge. */
-export function progWrite(slot: number, offset: number, data: Uint8Array): number {
+export const progWrite = (slot: number, offset: number, data: Uint8Array): number => {
   if (stSlot !== slot || stNext < 0) return Status.NoEntry;
   if (offset !== stNext) return Status.BadOffset;
   if (offset + data.length > stSize) return Status.TooLarge;
   S.write(fname(slot, stGen), data, HDR + offset);
   stNext += data.length;
   return Status.Ok;
-}
+};
 
 /** PROG_COMMIT: CRC, decode and validation, then the marker; Invalid leaves the reason in progError. */
-export function progCommit(slot: number): number {
+export const progCommit = (slot: number): number => {
   if (stSlot !== slot || stNext < 0) return Status.NoEntry;
   if (stNext !== stSize) return Status.BadOffset;
   const name = fname(slot, stGen);
@@ -182,4 +178,4 @@ export function progCommit(slot: number): number {
   act[slot] = stGen;
   selCell.set(SLOT_BASE + slot);
   return Status.Ok;
-}
+};

@@ -29,7 +29,7 @@ export let next = 0;
 export let step = 0;
 export let cueOn = 0;
 
-export function planOf(p: Program): Plan {
+export const planOf = (p: Program): Plan => {
   const pl: Plan = { p: p, s: [0], c: [], m: [], e: 0 };
   let t = 0;
   for (let i = 0; i < p.steps.length; i++) {
@@ -40,16 +40,16 @@ export function planOf(p: Program): Plan {
   }
   pl.e = Math.min(t, LONGEST_SESSION_S * 1000);
   return pl;
-}
+};
 
 /** Index of the step playing at t (the step count when t is at or past the end). */
-export function stepAt(pl: Plan, t: number): number {
+export const stepAt = (pl: Plan, t: number): number => {
   let i = 0;
   while (i < pl.c.length && t >= pl.s[i + 1]) i++;
   return i;
-}
+};
 
-export function levelAt(pl: Plan, t: number, ramp0: number): void {
+export const levelAt = (pl: Plan, t: number, ramp0: number): void => {
   const i = (step = stepAt(pl, t));
   cueOn = level = 0;
   next = pl.e;
@@ -76,13 +76,13 @@ export function levelAt(pl: Plan, t: number, ramp0: number): void {
     next = Math.min(next, ramp0 + (q + 1) * w);
   }
   next = Math.min(next, pl.s[i + 1], pl.e);
-}
+};
 
 /** Milliseconds spent in each region (0 front, 1 crown, 2 back) by session time t, into out[0..2]. */
-export function regionMs(pl: Plan, t: number, out: number[]): void {
+export const regionMs = (pl: Plan, t: number, out: number[]): void => {
   out[0] = out[1] = out[2] = 0;
   for (let i = 0; i < pl.c.length; i++) {
     const b = Math.min(pl.s[i + 1], t);
     if (b > pl.s[i]) out[Math.max(0, Math.min(pl.p.steps[i].region, 2))] += b - pl.s[i];
   }
-}
+};

@@ -37,27 +37,27 @@ let boot = 0;
 const R = [0, 0, 0];
 
 /** Called with 1 on a region cue, 0 on a state change (the BLE layer sends EVT_STATUS). */
-let listener = function (cue: number): void {};
+let listener = (cue: number): void => {};
 
-export function sessionInit(bootCount: number, onStatus: (cue: number) => void): void {
+export const sessionInit = (bootCount: number, onStatus: (cue: number) => void): void => {
   boot = bootCount;
   listener = onStatus;
-}
+};
 
-export function sessionActive(): boolean {
+export const sessionActive = (): boolean => {
   return state === State.Running || state === State.Paused;
-}
+};
 
-function elapsed(): number {
+const elapsed = (): number => {
   return state === State.Running ? now() - t0 - pausedMs : state === State.Paused ? pauseAt - t0 - pausedMs : lastT;
-}
+};
 
-function disarm(): void {
+const disarm = (): void => {
   if (timer !== undefined) clearTimeout(timer);
   timer = undefined;
-}
+};
 
-function tick(): void {
+const tick = (): void => {
   const pl = plan as Plan;
   const t = Math.max(elapsed(), due);
   timer = undefined;
@@ -71,10 +71,10 @@ function tick(): void {
   timer = setTimeout(tick, Math.max(0, Math.round(t0 + pausedMs + (due = next) - now())));
   if (step !== lastStep && pl.p.steps[(lastStep = step)].cue === CUE_REGION) listener(1);
   E.kickWatchdog();
-}
+};
 
 /** Starts program id (0xFF: the selected one). Returns a Status. */
-export function sessionStart(id: number, src: number): number {
+export const sessionStart = (id: number, src: number): number => {
   if (sessionActive()) return Status.Busy;
   if (id === 0xff) id = selCell.v;
   const p = progLoad(id);
@@ -91,9 +91,9 @@ export function sessionStart(id: number, src: number): number {
   listener(0);
   tick();
   return Status.Ok;
-}
+};
 
-export function sessionPause(): boolean {
+export const sessionPause = (): boolean => {
   if (state !== State.Running) return false;
   pauseAt = now();
   state = State.Paused;
@@ -101,9 +101,9 @@ export function sessionPause(): boolean {
   motorOff();
   listener(0);
   return true;
-}
+};
 
-export function sessionResume(): boolean {
+export const sessionResume = (): boolean => {
   if (state !== State.Paused) return false;
   pausedMs += now() - pauseAt;
   state = State.Running;
@@ -111,10 +111,10 @@ export function sessionResume(): boolean {
   listener(0);
   tick();
   return true;
-}
+};
 
 /** Ends the session with an End reason: motor off, one log record, a status event. */
-export function sessionStop(reason: number): boolean {
+export const sessionStop = (reason: number): boolean => {
   if (!sessionActive()) return false;
   const pl = plan as Plan;
   const t = (lastT = Math.min(elapsed(), pl.e));
@@ -127,7 +127,7 @@ export function sessionStop(reason: number): boolean {
     seq: 0,
     start: clockSet ? unixAt(t0) : Math.round(t0 / 1000),
     planned: planned,
-    regions: R.map(function (ms) {
+    regions: R.map((ms) => {
       return Math.round(ms / 1000);
     }),
     program: progId,
@@ -138,14 +138,14 @@ export function sessionStop(reason: number): boolean {
   });
   listener(0);
   return true;
-}
+};
 
 /** The link dropped: a session started over BLE stops. */
-export function sessionLinkLost(): void {
+export const sessionLinkLost = (): void => {
   if (source === SRC_BLE) sessionStop(End.LinkLost);
-}
+};
 
-export function sessionStatus(): SessionStatus {
+export const sessionStatus = (): SessionStatus => {
   const pl = plan;
   const i = pl ? Math.min(stepAt(pl, elapsed()), pl.c.length - 1) : 0;
   return {
@@ -159,4 +159,4 @@ export function sessionStatus(): SessionStatus {
     selected: selCell.v,
     cue: pl ? cueOn : 0,
   };
-}
+};

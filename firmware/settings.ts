@@ -8,26 +8,26 @@ import { Cell } from "./cell";
  */
 let cell: Cell;
 
-export function settingsFlags(): number {
+export const settingsFlags = (): number => {
   return cell.v & 0xff;
-}
+};
 
-export function hasPasskey(): boolean {
+export const hasPasskey = (): boolean => {
   return cell.v > 255;
-}
+};
 
-function secure(): void {
+const secure = (): void => {
   if (settingsFlags() & Setting.RequireBond)
     NRF.setSecurity({ passkey: ("" + ((cell.v >> 8) - 1)).padStart(6, "0"), mitm: 1, display: 1 });
-}
+};
 
-export function settingsInit(): void {
+export const settingsInit = (): void => {
   cell = new Cell("mset", 0);
   secure();
-}
+};
 
 /** SETTINGS_SET: flags and an optional 6-digit passkey (RequireBond needs one). Returns a Status. */
-export function settingsSet(flags: number, passkey: string): number {
+export const settingsSet = (flags: number, passkey: string): number => {
   let k = cell.v >> 8;
   if (passkey) {
     k = parseInt(passkey, 10) + 1;
@@ -38,10 +38,10 @@ export function settingsSet(flags: number, passkey: string): number {
   cell.set(k * 256 + (flags & (Setting.RequireBond | Setting.LockConsole)));
   secure();
   return Status.Ok;
-}
+};
 
 /** Whether a request that changes the device may run on this link. */
-export function allowed(): boolean {
+export const allowed = (): boolean => {
   const s = NRF.getSecurityStatus();
   return !(settingsFlags() & Setting.RequireBond) || !!(s && s.bonded && s.encrypted);
-}
+};

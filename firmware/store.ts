@@ -5,7 +5,7 @@
  */
 export const S = require("Storage");
 
-export function rd(name: string): Uint8Array | undefined {
+export const rd = (name: string): Uint8Array | undefined => {
   const a = S.readArrayBuffer(name);
   return a && new Uint8Array(a);
-}
+};

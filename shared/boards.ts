@@ -33,12 +33,12 @@ export const BOARDS: BoardProfile[] = [
 ];
 
 /** The profile for an Espruino board id; unknown boards get the MDBT42Q default. */
-export function boardFor(id: string | undefined): BoardProfile {
+export const boardFor = (id: string | undefined): BoardProfile => {
   for (let i = 0; i < BOARDS.length; i++) if (BOARDS[i].id === id) return BOARDS[i];
   return BOARDS[0];
-}
+};
 
-export function boardByCode(code: number): BoardProfile | undefined {
+export const boardByCode = (code: number): BoardProfile | undefined => {
   for (let i = 0; i < BOARDS.length; i++) if (BOARDS[i].code === code) return BOARDS[i];
   return undefined;
-}
+};

@@ -42,6 +42,11 @@ export const enum Status {
   BadOffset = 11,
 }
 
+/** Program ids: presets are 0..n, custom slots are SLOT_BASE + slot; SELECTED means "the selected one".
+ * (Number constants stay above the first table: esbuild inlines them into the firmware only there.) */
+export const SLOT_BASE = 0x10;
+export const SELECTED = 0xff;
+
 /** Op names for logs and errors (companion side). */
 export const OP_NAMES: { [op: number]: string } = {
   0x01: "info", 0x02: "time-set", 0x03: "status", 0x04: "settings-get", 0x05: "settings-set",
@@ -104,7 +109,3 @@ export const enum Setting {
   RequireBond = 1,
   LockConsole = 2,
 }
-
-/** Program ids: presets are 0..n, custom slots are SLOT_BASE + slot; SELECTED means "the selected one". */
-export const SLOT_BASE = 0x10;
-export const SELECTED = 0xff;

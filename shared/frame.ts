@@ -31,7 +31,7 @@ export interface Message {
   body: Uint8Array;
 }
 
-export function encodeMessage(op: number, id: number, status: number, body: Uint8Array | null): Uint8Array {
+export const encodeMessage = (op: number, id: number, status: number, body: Uint8Array | null): Uint8Array => {
   const n = body ? body.length : 0;
   const m = new Uint8Array(n + MSG_OVERHEAD);
   m[0] = op;
@@ -42,18 +42,18 @@ export function encodeMessage(op: number, id: number, status: number, body: Uint
   m[n + 3] = c & 0xff;
   m[n + 4] = c >> 8;
   return m;
-}
+};
 
 /** Decodes a reassembled message; returns a Status error code when it cannot. */
-export function decodeMessage(m: Uint8Array): Message | number {
+export const decodeMessage = (m: Uint8Array): Message | number => {
   if (m.length < MSG_OVERHEAD) return Status.BadRequest;
   const n = m.length - 2;
   if (crc16(m, 0, n) !== (m[n] | (m[n + 1] << 8))) return Status.Corrupt;
   return { op: m[0], id: m[1], status: m[2], body: m.subarray(3, n) };
-}
+};
 
 /** Splits a message into packets of at most `payload` bytes and hands each to `emit`, in order. */
-export function packetize(m: Uint8Array, payload: number, emit: (pkt: Uint8Array) => void): void {
+export const packetize = (m: Uint8Array, payload: number, emit: (pkt: Uint8Array) => void): void => {
   const per = payload - 1;
   const count = packetCount(m.length, payload);
   for (let i = 0; i < count; i++) {
@@ -64,23 +64,23 @@ export function packetize(m: Uint8Array, payload: number, emit: (pkt: Uint8Array
     p.set(m.subarray(start, end), 1);
     emit(p);
   }
-}
+};
 
-export function packetCount(messageBytes: number, payload: number): number {
+export const packetCount = (messageBytes: number, payload: number): number => {
   return Math.max(1, Math.ceil(messageBytes / (payload - 1)));
-}
+};
 
 /** A stream packet: counter and a slice of the stream's bytes. */
-export function streamPacket(counter: number, data: Uint8Array, start: number, end: number): Uint8Array {
+export const streamPacket = (counter: number, data: Uint8Array, start: number, end: number): Uint8Array => {
   const p = new Uint8Array(end - start + 1);
   p[0] = HDR_STREAM | (counter & 0x7f);
   p.set(data.subarray(start, end), 1);
   return p;
-}
+};
 
-export function isStreamPacket(p: Uint8Array): boolean {
+export const isStreamPacket = (p: Uint8Array): boolean => {
   return p.length > 0 && (p[0] & HDR_STREAM) !== 0;
-}
+};
 
 /** push() results besides a Status error code. */
 export const MORE = -1;

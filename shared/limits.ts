@@ -51,11 +51,12 @@ export const STREAM_MAX_PACKETS = 127;
  *   programs 4 slots × (32 + 616) + 1 upload in progress (648)     =  3240
  *   cells    5 × (32 + 128) + 1 being switched (160)               =   960
  *   .bootcde header                                                =    32   → 12968 bytes
- * so FLASH_TARGET (36 KB) leaves 23896 bytes for the bundle. The budget was 12 KB; the firmware with
- * every required feature measures about 20.7 KB minified (shared/ alone is about 9.5 KB of it), so it
- * is 22 KB here, inside the flash target with 1.4 KB to spare. Lower it when the bundle shrinks.
+ * so FLASH_TARGET (36 KB) leaves 23896 bytes for the bundle. The target is 12 KB (issue 7); the firmware
+ * with every required feature measures about 17.0 KB minified (20.7 KB before property mangling and the
+ * size work of issue 7), so the budget is 17 KB: 17408 + 12968 = 30376 bytes, inside the flash target
+ * with 6.3 KB to spare. Lower it when the bundle shrinks.
  */
-export const BUNDLE_BUDGET = 22528;
+export const BUNDLE_BUDGET = 17408;
 export const FLASH_BYTES = 40960;
 export const FLASH_TARGET = 36864;
 

@@ -1,4 +1,4 @@
-import { asciiBytes, asciiString, put16, put32, u16, u32 } from "./bytes";
+import { asciiBytes, asciiString, concatBytes, pack, u16, u32 } from "./bytes";
 
 /*
  * Message bodies, per op (frame.ts wraps them with op, id, status and crc). All little-endian.
@@ -38,29 +38,14 @@ export interface Info {
   firmware: string;
 }
 
-export function encodeInfo(i: Info): Uint8Array {
-  const b = new Uint8Array(33 + i.firmware.length);
-  b[0] = i.proto;
-  b[1] = i.board;
-  b[2] = i.battery;
-  b[3] = i.flags;
-  put32(b, 4, i.time);
-  put32(b, 8, i.uptime);
-  put32(b, 12, i.storageFree);
-  put16(b, 16, i.held);
-  put32(b, 18, i.newest);
-  put32(b, 22, i.acked);
-  put16(b, 26, i.unlogged);
-  b[28] = i.caps;
-  b[29] = i.payload;
-  b[30] = i.boot;
-  b[31] = i.selected;
-  b[32] = i.firmware.length;
-  b.set(asciiBytes(i.firmware), 33);
-  return b;
-}
+export const encodeInfo = (i: Info): Uint8Array => {
+  return pack("1111444244211111", [
+    i.proto, i.board, i.battery, i.flags, i.time, i.uptime, i.storageFree, i.held, i.newest, i.acked, i.unlogged,
+    i.caps, i.payload, i.boot, i.selected, i.firmware.length,
+  ], asciiBytes(i.firmware));
+};
 
-export function decodeInfo(b: Uint8Array): Info | null {
+export const decodeInfo = (b: Uint8Array): Info | null => {
   if (b.length < 33 || b.length < 33 + b[32]) return null;
   return {
     proto: b[0], board: b[1], battery: b[2], flags: b[3], time: u32(b, 4), uptime: u32(b, 8),
@@ -68,7 +53,7 @@ export function decodeInfo(b: Uint8Array): Info | null {
     unlogged: u16(b, 26), caps: b[28], payload: b[29], boot: b[30], selected: b[31],
     firmware: asciiString(b, 33, b[32]),
   };
-}
+};
 
 /* ---- STATUS reply and EVT_STATUS event ------------------------------------------------------
  *  0 state u8 | 1 program u8 | 2 step u8 | 3 region u8 | 4 elapsed u16 s | 6 planned u16 s
@@ -86,54 +71,39 @@ export interface SessionStatus {
   cue: number;
 }
 
-export function encodeStatus(s: SessionStatus): Uint8Array {
-  const b = new Uint8Array(11);
-  b[0] = s.state;
-  b[1] = s.program;
-  b[2] = s.step;
-  b[3] = s.region;
-  put16(b, 4, s.elapsed);
-  put16(b, 6, s.planned);
-  b[8] = s.level;
-  b[9] = s.selected;
-  b[10] = s.cue;
-  return b;
-}
+export const encodeStatus = (s: SessionStatus): Uint8Array => {
+  return pack("111122111", [s.state, s.program, s.step, s.region, s.elapsed, s.planned, s.level, s.selected, s.cue]);
+};
 
-export function decodeStatus(b: Uint8Array): SessionStatus | null {
+export const decodeStatus = (b: Uint8Array): SessionStatus | null => {
   if (b.length < 11) return null;
   return {
     state: b[0], program: b[1], step: b[2], region: b[3], elapsed: u16(b, 4), planned: u16(b, 6),
     level: b[8], selected: b[9], cue: b[10],
   };
-}
+};
 
 /* ---- TIME_SET: request unix u32 | reply uptime u32, boot u8 ----------------------------------- */
-export function encodeU32(v: number): Uint8Array {
-  const b = new Uint8Array(4);
-  put32(b, 0, v);
-  return b;
-}
+export const encodeU32 = (v: number): Uint8Array => {
+  return pack("4", [v]);
+};
 
-export function decodeU32(b: Uint8Array): number | null {
+export const decodeU32 = (b: Uint8Array): number | null => {
   return b.length < 4 ? null : u32(b, 0);
-}
+};
 
 export interface TimeReply {
   uptime: number;
   boot: number;
 }
 
-export function encodeTimeReply(r: TimeReply): Uint8Array {
-  const b = new Uint8Array(5);
-  put32(b, 0, r.uptime);
-  b[4] = r.boot;
-  return b;
-}
+export const encodeTimeReply = (r: TimeReply): Uint8Array => {
+  return pack("41", [r.uptime, r.boot]);
+};
 
-export function decodeTimeReply(b: Uint8Array): TimeReply | null {
+export const decodeTimeReply = (b: Uint8Array): TimeReply | null => {
   return b.length < 5 ? null : { uptime: u32(b, 0), boot: b[4] };
-}
+};
 
 /* ---- LOG_READ: request after u32, max u16 ------------------------------------------------------
  * reply: first u32 (seq of the first record streamed) | count u16 (records streamed now, right after
@@ -144,16 +114,13 @@ export interface LogReadRequest {
   max: number;
 }
 
-export function encodeLogRead(r: LogReadRequest): Uint8Array {
-  const b = new Uint8Array(6);
-  put32(b, 0, r.after);
-  put16(b, 4, r.max);
-  return b;
-}
+export const encodeLogRead = (r: LogReadRequest): Uint8Array => {
+  return pack("42", [r.after, r.max]);
+};
 
-export function decodeLogRead(b: Uint8Array): LogReadRequest | null {
+export const decodeLogRead = (b: Uint8Array): LogReadRequest | null => {
   return b.length < 6 ? null : { after: u32(b, 0), max: u16(b, 4) };
-}
+};
 
 export interface LogReadReply {
   first: number;
@@ -162,18 +129,13 @@ export interface LogReadReply {
   newest: number;
 }
 
-export function encodeLogReadReply(r: LogReadReply): Uint8Array {
-  const b = new Uint8Array(12);
-  put32(b, 0, r.first);
-  put16(b, 4, r.count);
-  put16(b, 6, r.more);
-  put32(b, 8, r.newest);
-  return b;
-}
+export const encodeLogReadReply = (r: LogReadReply): Uint8Array => {
+  return pack("4224", [r.first, r.count, r.more, r.newest]);
+};
 
-export function decodeLogReadReply(b: Uint8Array): LogReadReply | null {
+export const decodeLogReadReply = (b: Uint8Array): LogReadReply | null => {
   return b.length < 12 ? null : { first: u32(b, 0), count: u16(b, 4), more: u16(b, 6), newest: u32(b, 8) };
-}
+};
 
 /* ---- LOG_ACK: request upTo u32 | reply acked u32, held u16 ------------------------------------- */
 export interface AckReply {
@@ -181,16 +143,13 @@ export interface AckReply {
   held: number;
 }
 
-export function encodeAckReply(r: AckReply): Uint8Array {
-  const b = new Uint8Array(6);
-  put32(b, 0, r.acked);
-  put16(b, 4, r.held);
-  return b;
-}
+export const encodeAckReply = (r: AckReply): Uint8Array => {
+  return pack("42", [r.acked, r.held]);
+};
 
-export function decodeAckReply(b: Uint8Array): AckReply | null {
+export const decodeAckReply = (b: Uint8Array): AckReply | null => {
   return b.length < 6 ? null : { acked: u32(b, 0), held: u16(b, 4) };
-}
+};
 
 /* ---- PROG_LIST reply --------------------------------------------------------------------------
  *  0 selected u8 | 1 n u8 | then n entries: id u8, steps u8, seconds u16, crc u32, nameLen u8, name
@@ -203,27 +162,16 @@ export interface ProgramEntry {
   name: string;
 }
 
-export function encodeProgramList(selected: number, entries: ProgramEntry[]): Uint8Array {
-  let n = 2;
-  for (let i = 0; i < entries.length; i++) n += 9 + entries[i].name.length;
-  const b = new Uint8Array(n);
-  b[0] = selected;
-  b[1] = entries.length;
-  let o = 2;
+export const encodeProgramList = (selected: number, entries: ProgramEntry[]): Uint8Array => {
+  let b = pack("11", [selected, entries.length]);
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i];
-    b[o] = e.id;
-    b[o + 1] = e.steps;
-    put16(b, o + 2, e.seconds);
-    put32(b, o + 4, e.crc);
-    b[o + 8] = e.name.length;
-    b.set(asciiBytes(e.name), o + 9);
-    o += 9 + e.name.length;
+    b = concatBytes(b, pack("11241", [e.id, e.steps, e.seconds, e.crc, e.name.length], asciiBytes(e.name)));
   }
   return b;
-}
+};
 
-export function decodeProgramList(b: Uint8Array): { selected: number; entries: ProgramEntry[] } | null {
+export const decodeProgramList = (b: Uint8Array): { selected: number; entries: ProgramEntry[] } | null => {
   if (b.length < 2) return null;
   const entries: ProgramEntry[] = [];
   let o = 2;
@@ -233,7 +181,7 @@ export function decodeProgramList(b: Uint8Array): { selected: number; entries: P
     o += 9 + b[o + 8];
   }
   return { selected: b[0], entries: entries };
-}
+};
 
 /* ---- PROG_BEGIN: request slot u8, size u16, crc u32 | reply offset u16 (where to resume) ------- */
 export interface ProgBegin {
@@ -242,17 +190,13 @@ export interface ProgBegin {
   crc: number;
 }
 
-export function encodeProgBegin(r: ProgBegin): Uint8Array {
-  const b = new Uint8Array(7);
-  b[0] = r.slot;
-  put16(b, 1, r.size);
-  put32(b, 3, r.crc);
-  return b;
-}
+export const encodeProgBegin = (r: ProgBegin): Uint8Array => {
+  return pack("124", [r.slot, r.size, r.crc]);
+};
 
-export function decodeProgBegin(b: Uint8Array): ProgBegin | null {
+export const decodeProgBegin = (b: Uint8Array): ProgBegin | null => {
   return b.length < 7 ? null : { slot: b[0], size: u16(b, 1), crc: u32(b, 3) };
-}
+};
 
 /* ---- PROG_WRITE: request slot u8, offset u16, data | reply next u16 ----------------------------
  * ---- PROG_READ:  request id u8, offset u16, len u8 | reply total u16, data ---------------------
@@ -263,17 +207,13 @@ export interface ProgWrite {
   data: Uint8Array;
 }
 
-export function encodeProgWrite(r: ProgWrite): Uint8Array {
-  const b = new Uint8Array(3 + r.data.length);
-  b[0] = r.slot;
-  put16(b, 1, r.offset);
-  b.set(r.data, 3);
-  return b;
-}
+export const encodeProgWrite = (r: ProgWrite): Uint8Array => {
+  return pack("12", [r.slot, r.offset], r.data);
+};
 
-export function decodeProgWrite(b: Uint8Array): ProgWrite | null {
+export const decodeProgWrite = (b: Uint8Array): ProgWrite | null => {
   return b.length < 4 ? null : { slot: b[0], offset: u16(b, 1), data: b.subarray(3) };
-}
+};
 
 export interface ProgRead {
   id: number;
@@ -281,27 +221,21 @@ export interface ProgRead {
   len: number;
 }
 
-export function encodeProgRead(r: ProgRead): Uint8Array {
-  const b = new Uint8Array(4);
-  b[0] = r.id;
-  put16(b, 1, r.offset);
-  b[3] = r.len;
-  return b;
-}
+export const encodeProgRead = (r: ProgRead): Uint8Array => {
+  return pack("121", [r.id, r.offset, r.len]);
+};
 
-export function decodeProgRead(b: Uint8Array): ProgRead | null {
+export const decodeProgRead = (b: Uint8Array): ProgRead | null => {
   return b.length < 4 ? null : { id: b[0], offset: u16(b, 1), len: b[3] };
-}
+};
 
-export function encodeU16(v: number): Uint8Array {
-  const b = new Uint8Array(2);
-  put16(b, 0, v);
-  return b;
-}
+export const encodeU16 = (v: number): Uint8Array => {
+  return pack("2", [v]);
+};
 
-export function decodeU16(b: Uint8Array): number | null {
+export const decodeU16 = (b: Uint8Array): number | null => {
   return b.length < 2 ? null : u16(b, 0);
-}
+};
 
 /* ---- SETTINGS: get reply / set request: flags u8, passkey 6 ASCII digits (set only; get sends
  * the flags and whether a passkey is set, never the passkey) ------------------------------------ */
@@ -313,23 +247,20 @@ export interface Settings {
   passkey: string;
 }
 
-export function encodeSettings(s: Settings): Uint8Array {
-  const b = new Uint8Array(1 + s.passkey.length);
-  b[0] = s.flags;
-  b.set(asciiBytes(s.passkey), 1);
-  return b;
-}
+export const encodeSettings = (s: Settings): Uint8Array => {
+  return pack("1", [s.flags], asciiBytes(s.passkey));
+};
 
-export function decodeSettings(b: Uint8Array): Settings | null {
+export const decodeSettings = (b: Uint8Array): Settings | null => {
   if (b.length < 1) return null;
   return { flags: b[0], passkey: asciiString(b, 1, b.length - 1) };
-}
+};
 
 /** A text body (errors from PROG_COMMIT's validation). */
-export function encodeText(s: string): Uint8Array {
+export const encodeText = (s: string): Uint8Array => {
   return asciiBytes(s.length > 120 ? s.substring(0, 120) : s);
-}
+};
 
-export function decodeText(b: Uint8Array): string {
+export const decodeText = (b: Uint8Array): string => {
   return asciiString(b, 0, b.length);
-}
+};

@@ -23,7 +23,7 @@ const PRESET_STEPS = [
 
 export const PRESET_COUNT = PRESET_STEPS.length;
 
-export function presetProgram(i: number): Program | null {
+export const presetProgram = (i: number): Program | null => {
   const q = PRESET_STEPS[i];
   if (!q) return null;
   const steps: Step[] = [];
@@ -37,4 +37,4 @@ export function presetProgram(i: number): Program | null {
     });
   }
   return { name: PRESET_NAMES[i], steps: steps };
-}
+};

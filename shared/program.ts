@@ -1,4 +1,4 @@
-import { asciiBytes, asciiString, put16, u16 } from "./bytes";
+import { asciiBytes, asciiString, concatBytes, pack, u16 } from "./bytes";
 
 /*
  * Session program, binary form (what is uploaded and stored in a slot):
@@ -23,6 +23,8 @@ export const PROGRAM_VERSION = 1;
 export const REGIONS = ["front", "crown", "back"];
 export const PATTERNS = ["press", "pinch", "stretch", "circular", "steady", "custom"];
 export const CUES = ["none", "region", "tap"];
+/** The last index of REGIONS, PATTERNS (custom) and CUES (tap): what the device checks, without the words. */
+export const REGION_MAX = 2;
 export const PATTERN_CUSTOM = 5;
 export const CUE_NONE = 0;
 export const CUE_REGION = 1;
@@ -70,20 +72,20 @@ export const CUE_PULSES = [
   [150, 100],
 ];
 
-export function cueMs(cue: number): number {
+export const cueMs = (cue: number): number => {
   const p = CUE_PULSES[cue] || [];
   let t = 0;
   for (let i = 0; i < p.length; i++) t += p[i];
   return t;
-}
+};
 
-export function totalSeconds(p: Program): number {
+export const totalSeconds = (p: Program): number => {
   let t = 0;
   for (let i = 0; i < p.steps.length; i++) t += p.steps[i].duration;
   return t;
-}
+};
 
-export function programBytes(p: Program): number {
+export const programBytes = (p: Program): number => {
   let n = 3 + p.name.length;
   for (let i = 0; i < p.steps.length; i++) {
     const s = p.steps[i];
@@ -91,39 +93,28 @@ export function programBytes(p: Program): number {
     if (s.pattern === PATTERN_CUSTOM) n += 2 + (s.curve ? s.curve.length : 0);
   }
   return n;
-}
+};
 
-export function encodeProgram(p: Program): Uint8Array {
-  const b = new Uint8Array(programBytes(p));
-  b[0] = PROGRAM_VERSION;
-  b[1] = p.steps.length;
-  b[2] = p.name.length;
-  b.set(asciiBytes(p.name), 3);
-  let o = 3 + p.name.length;
+export const encodeProgram = (p: Program): Uint8Array => {
+  let b = pack("111", [PROGRAM_VERSION, p.steps.length, p.name.length], asciiBytes(p.name));
   for (let i = 0; i < p.steps.length; i++) {
     const s = p.steps[i];
-    b[o] = s.region;
-    b[o + 1] = s.pattern;
-    put16(b, o + 2, s.duration);
-    b[o + 4] = Math.round(s.intensity * 100);
-    b[o + 5] = s.cue;
-    o += 6;
+    b = concatBytes(b, pack("11211", [s.region, s.pattern, s.duration, Math.round(s.intensity * 100), s.cue]));
     if (s.pattern === PATTERN_CUSTOM) {
       const c = s.curve || [];
-      b[o] = Math.round((s.curveStepMs || 0) / 10);
-      b[o + 1] = c.length;
-      for (let k = 0; k < c.length; k++) b[o + 2 + k] = Math.round(c[k] * 100);
-      o += 2 + c.length;
+      const levels = new Uint8Array(c.length);
+      for (let k = 0; k < c.length; k++) levels[k] = Math.round(c[k] * 100);
+      b = concatBytes(b, pack("11", [Math.round((s.curveStepMs || 0) / 10), c.length], levels));
     }
   }
   return b;
-}
+};
 
 /**
  * Decodes a program image. Returns a string saying what is wrong with the bytes when it cannot;
  * the limits themselves are checked by validateProgram (validate.ts), on both sides.
  */
-export function decodeProgram(b: Uint8Array): Program | string {
+export const decodeProgram = (b: Uint8Array): Program | string => {
   if (b.length < 3) return "program: truncated header";
   if (b[0] !== PROGRAM_VERSION) return "program: unknown format version " + b[0];
   const n = b[1];
@@ -142,10 +133,9 @@ export function decodeProgram(b: Uint8Array): Program | string {
     };
     o += 6;
     if (s.pattern === PATTERN_CUSTOM) {
-      if (o + 2 > b.length) return "steps[" + i + "].curve: truncated";
-      s.curveStepMs = b[o] * 10;
       const k = b[o + 1];
-      if (o + 2 + k > b.length) return "steps[" + i + "].curve: truncated";
+      if (o + 2 > b.length || o + 2 + k > b.length) return "steps[" + i + "].curve: truncated";
+      s.curveStepMs = b[o] * 10;
       const c: number[] = [];
       for (let j = 0; j < k; j++) c.push(b[o + 2 + j] / 100);
       s.curve = c;
@@ -155,17 +145,17 @@ export function decodeProgram(b: Uint8Array): Program | string {
   }
   if (o !== b.length) return "program: " + (b.length - o) + " unexpected bytes after the last step";
   return { name: asciiString(b, 3, L), steps: steps };
-}
+};
 
 /** The curve (levels 0..1) and ms per level the motor plays for a step. */
-export function stepCurve(s: Step): number[] {
+export const stepCurve = (s: Step): number[] => {
   if (s.pattern === PATTERN_CUSTOM) return s.curve || [1];
   const c = PATTERN_CURVES[s.pattern] || [100];
   const r: number[] = [];
   for (let i = 0; i < c.length; i++) r.push(c[i] / 100);
   return r;
-}
+};
 
-export function stepCurveMs(s: Step): number {
+export const stepCurveMs = (s: Step): number => {
   return s.pattern === PATTERN_CUSTOM ? s.curveStepMs || 250 : PATTERN_STEP_MS[s.pattern] || 1000;
-}
+};

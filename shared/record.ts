@@ -1,5 +1,5 @@
 import { crc8 } from "./crc";
-import { u16, u32, put16, put32 } from "./bytes";
+import { pack, u16, u32 } from "./bytes";
 
 /*
  * Log record: one per session, fixed size, written once into erased flash (0xFF) and sent over the
@@ -33,27 +33,23 @@ export interface LogRecord {
   battery: number;
 }
 
-export function encodeRecord(r: LogRecord, out: Uint8Array, o: number): void {
-  put32(out, o, r.seq);
-  put32(out, o + 4, r.start);
-  put16(out, o + 8, r.planned);
-  put16(out, o + 10, r.regions[0]);
-  put16(out, o + 12, r.regions[1]);
-  put16(out, o + 14, r.regions[2]);
-  out[o + 16] = r.program;
-  out[o + 17] = (r.end & 7) | (r.uptime ? FLAG_UPTIME : 0) | ((r.boot & 15) << 4);
-  out[o + 18] = r.battery;
+export const encodeRecord = (r: LogRecord, out: Uint8Array, o: number): void => {
+  const g = r.regions;
+  out.set(pack("442222111", [
+    r.seq, r.start, r.planned, g[0], g[1], g[2], r.program, (r.end & 7) | (r.uptime ? FLAG_UPTIME : 0) | ((r.boot & 15) << 4),
+    r.battery,
+  ]), o);
   out[o + 19] = crc8(out, o, o + 19);
-}
+};
 
 /** True when the 20 bytes at o are all 0xFF: an erased, never-written slot. */
-export function isErased(b: Uint8Array, o: number): boolean {
+export const isErased = (b: Uint8Array, o: number): boolean => {
   for (let i = 0; i < RECORD_BYTES; i++) if (b[o + i] !== 0xff) return false;
   return true;
-}
+};
 
 /** Decodes a record, or returns null when its check value fails (torn or corrupt). */
-export function decodeRecord(b: Uint8Array, o: number): LogRecord | null {
+export const decodeRecord = (b: Uint8Array, o: number): LogRecord | null => {
   if (b.length < o + RECORD_BYTES || crc8(b, o, o + 19) !== b[o + 19]) return null;
   const f = b[o + 17];
   return {
@@ -67,8 +63,8 @@ export function decodeRecord(b: Uint8Array, o: number): LogRecord | null {
     boot: f >> 4,
     battery: b[o + 18],
   };
-}
+};
 
-export function actualSeconds(r: LogRecord): number {
+export const actualSeconds = (r: LogRecord): number => {
   return r.regions[0] + r.regions[1] + r.regions[2];
-}
+};

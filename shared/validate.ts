@@ -2,7 +2,7 @@ import {
   CURVE_MAX_POINTS, CURVE_MIN_POINTS, CURVE_STEP_MAX_MS, CURVE_STEP_MIN_MS, INTENSITY_MAX, LONGEST_SESSION_S, MAX_STEPS,
   NAME_MAX_BYTES, STEP_MAX_S, STEP_MIN_S,
 } from "./limits";
-import { CUES, CUE_NONE, CUE_REGION, PATTERNS, PATTERN_CUSTOM, Program, REGIONS, Step, cueMs } from "./program";
+import { CUES, CUE_NONE, CUE_REGION, CUE_TAP, PATTERNS, PATTERN_CUSTOM, Program, REGIONS, REGION_MAX, Step, cueMs } from "./program";
 
 /*
  * One validator, run by the companion before it sends and by the device before it activates.
@@ -10,28 +10,27 @@ import { CUES, CUE_NONE, CUE_REGION, PATTERNS, PATTERN_CUSTOM, Program, REGIONS,
  */
 
 /** Prints 1 as "1.0" so limits on a 0..1 scale read as fractions. */
-function num(x: number): string {
+const num = (x: number): string => {
   return x % 1 === 0 ? x + ".0" : "" + x;
-}
+};
 
-function isInt(x: number): boolean {
+const isInt = (x: number): boolean => {
   return typeof x === "number" && x === x && Math.floor(x) === x;
-}
+};
 
-function range(errors: string[], field: string, x: number, lo: number, hi: number, unit: string, frac: boolean): void {
+const range = (errors: string[], field: string, x: number, lo: number, hi: number, unit: string, frac: boolean): void => {
+  const show = (v: number): string => (frac ? num(v) : v) + unit;
   if (typeof x !== "number" || x !== x || x === Infinity || x === -Infinity) {
     errors.push(field + ": must be a number");
-  } else if (x < lo) {
-    errors.push(field + ": " + (frac ? num(x) : x) + unit + " is below the limit " + (frac ? num(lo) : lo) + unit);
-  } else if (x > hi) {
-    errors.push(field + ": " + (frac ? num(x) : x) + unit + " is above the limit " + (frac ? num(hi) : hi) + unit);
+  } else if (x < lo || x > hi) {
+    errors.push(field + ": " + show(x) + (x < lo ? " is below the limit " + show(lo) : " is above the limit " + show(hi)));
   } else if (!frac && !isInt(x)) {
     errors.push(field + ": " + x + " must be a whole number");
   }
-}
+};
 
 /** The device's rules, over a decoded program. Returns every error; empty means valid. */
-export function validateProgram(p: Program): string[] {
+export const validateProgram = (p: Program): string[] => {
   const errors: string[] = [];
   const name = p.name;
   if (typeof name !== "string" || name.length < 1 || name.length > NAME_MAX_BYTES) {
@@ -53,11 +52,11 @@ export function validateProgram(p: Program): string[] {
   for (let i = 0; steps && i < steps.length && i < MAX_STEPS; i++) {
     const s = steps[i];
     const f = "steps[" + i + "]";
-    range(errors, f + ".region", s.region, 0, REGIONS.length - 1, "", false);
-    range(errors, f + ".pattern", s.pattern, 0, PATTERNS.length - 1, "", false);
+    range(errors, f + ".region", s.region, 0, REGION_MAX, "", false);
+    range(errors, f + ".pattern", s.pattern, 0, PATTERN_CUSTOM, "", false);
     range(errors, f + ".duration", s.duration, STEP_MIN_S, STEP_MAX_S, " s", false);
     range(errors, f + ".intensity", s.intensity, 0, INTENSITY_MAX, "", true);
-    range(errors, f + ".cue", s.cue, 0, CUES.length - 1, "", false);
+    range(errors, f + ".cue", s.cue, 0, CUE_TAP, "", false);
     if (isInt(s.duration) && s.duration * 1000 <= cueMs(s.cue))
       errors.push(f + ".duration: too short for its cue");
     if (s.pattern === PATTERN_CUSTOM) {
@@ -78,28 +77,28 @@ export function validateProgram(p: Program): string[] {
   if (total > LONGEST_SESSION_S)
     errors.push("steps: total " + total + " s is above the longest session " + LONGEST_SESSION_S + " s");
   return errors;
-}
+};
 
 const STEP_KEYS = ["region", "pattern", "duration", "intensity", "cue", "curve", "curveStepMs"];
 const TOP_KEYS = ["name", "steps", "description"];
 
-function indexOfName(list: string[], v: unknown): number {
+const indexOfName = (list: string[], v: unknown): number => {
   return typeof v === "string" ? list.indexOf(v) : -1;
-}
+};
 
-function unknownKeys(errors: string[], field: string, o: object, allowed: string[]): void {
+const unknownKeys = (errors: string[], field: string, o: object, allowed: string[]): void => {
   const keys = Object.keys(o);
   for (let i = 0; i < keys.length; i++)
     if (allowed.indexOf(keys[i]) < 0)
       errors.push((field ? field + "." : "") + keys[i] + ": unknown field (expected one of " + allowed.join(", ") + ")");
-}
+};
 
 /**
  * The hand-written JSON form to a Program, checked field by field and then by validateProgram.
  * The JSON names regions, patterns and cues by word; a step's cue defaults to a region cue when
  * its region differs from the step before, else none.
  */
-export function programFromJson(v: unknown): { program: Program | null; errors: string[] } {
+export const programFromJson = (v: unknown): { program: Program | null; errors: string[] } => {
   const errors: string[] = [];
   if (typeof v !== "object" || v === null || Array.isArray(v)) {
     return { program: null, errors: ["program: must be a JSON object with a name and steps"] };
@@ -148,4 +147,4 @@ export function programFromJson(v: unknown): { program: Program | null; errors: 
   const rules = validateProgram(program);
   for (let i = 0; i < rules.length; i++) if (errors.indexOf(rules[i]) < 0) errors.push(rules[i]);
   return { program: errors.length ? null : program, errors: errors };
-}
+};

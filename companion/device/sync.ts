@@ -15,7 +15,9 @@ import type { DeviceClient } from "./client";
  *   LOG_READ(after, max) → {first, count, more, newest}, then `count` records as stream packets 0..n−1
  *     (the stream is the records' bytes back to back; packet k carries bytes [k·(payload−1), …))
  *     a missing packet or a record failing its CRC-8 is a gap: keep the whole good records and read
- *     again after the last good record before the first gap
+ *     again after the last record before the first gap that no read has filled yet (a read's records
+ *     are the device's records after `after`, in order, so a gap between two good records is filled
+ *     when earlier reads brought exactly as many records between them as the gap has places)
  *   … until a read returns nothing more, with no gaps
  *   one transaction: INSERT OR IGNORE every record → commit → LOG_ACK(highest stored seq)
  *
@@ -108,10 +110,11 @@ export async function sync(client: DeviceClient, history: History, opts: SyncOpt
       for (const g of batch.good) if (g.rec.seq > startAfter && !collected.has(g.rec.seq)) collected.set(g.rec.seq, g);
       opts.onProgress?.({ received: collected.size, total: Math.max(total, collected.size) });
       if (batch.count === 0) break;
-      if (batch.gap) {
-        gaps++;
-        if (batch.prefixEnd !== null) {
-          after = batch.prefixEnd;
+      if (batch.gap) gaps++;
+      const known = filled(batch.slots, after, collected);
+      if (!known.complete) {
+        if (known.end > after) {
+          after = known.end;
           stalls = 0;
         } else if (++stalls > maxStalls) {
           throw new LinkError(`the device's records kept arriving damaged after sequence ${after}; move closer and run \`massager sync\` again`);
@@ -119,7 +122,7 @@ export async function sync(client: DeviceClient, history: History, opts: SyncOpt
         continue;
       }
       stalls = 0;
-      after = batch.lastSeq;
+      after = known.end;
       if (batch.more === 0) break;
     }
   } catch (err) {
@@ -173,9 +176,43 @@ interface Batch {
   newest: number;
   good: Got[];
   gap: boolean;
-  /** seq of the last good record before the first gap; null when the first record is missing */
-  prefixEnd: number | null;
-  lastSeq: number;
+  /** per stream place: the record that arrived whole there, or null (missing or damaged) */
+  slots: (LogRecord | null)[];
+}
+
+/**
+ * How far the records after `after` are known without a hole: a read's places are the device's
+ * records after `after` in seq order, so the places between two good records hold exactly the
+ * records with seqs between theirs. When `collected` (this and earlier reads) has exactly as many
+ * seqs there as there are missing places, those are the missing records; missing places at the end
+ * are known when `collected` has the next seqs in a row. `end`: the seq up to which every record is
+ * in `collected`; `complete`: every place of this read is known.
+ */
+function filled(slots: (LogRecord | null)[], after: number, collected: Map<number, Got>): { end: number; complete: boolean } {
+  let cur = after;
+  let i = 0;
+  while (i < slots.length) {
+    const r = slots[i];
+    if (r) {
+      cur = r.seq;
+      i++;
+      continue;
+    }
+    let l = i;
+    while (l < slots.length && !slots[l]) l++;
+    const missing = l - i;
+    if (l < slots.length) {
+      const hi = (slots[l] as LogRecord).seq;
+      let n = 0;
+      for (const s of collected.keys()) if (s > cur && s < hi) n++;
+      if (n !== missing) return { end: cur, complete: false };
+    } else {
+      for (let s = cur + 1; s <= cur + missing; s++) if (!collected.has(s)) return { end: cur, complete: false };
+      cur += missing;
+    }
+    i = l;
+  }
+  return { end: cur, complete: true };
 }
 
 async function readBatch(client: DeviceClient, after: number, opts: SyncOptions): Promise<Batch> {
@@ -205,7 +242,7 @@ async function readBatch(client: DeviceClient, after: number, opts: SyncOptions)
         packets.clear();
       },
     });
-    if (reply.count === 0) return { count: 0, more: reply.more, newest: reply.newest, good: [], gap: false, prefixEnd: null, lastSeq: after };
+    if (reply.count === 0) return { count: 0, more: reply.more, newest: reply.newest, good: [], gap: false, slots: [] };
     const bytes = reply.count * RECORD_BYTES;
     const expected = () => Math.ceil(bytes / Math.max(1, observedPer(packets, per())));
     // wait for every packet, or for the stream to go quiet (its last packets were lost), or a drop
@@ -258,8 +295,8 @@ function assemble(count: number, more: number, newest: number, after: number, pa
     have.fill(1, at, at + n);
   }
   const good: Got[] = [];
+  const slots: (LogRecord | null)[] = [];
   let gap = false;
-  let prefixEnd: number | null = null;
   let prev = after;
   for (let i = 0; i < count; i++) {
     const o = i * RECORD_BYTES;
@@ -269,13 +306,14 @@ function assemble(count: number, more: number, newest: number, after: number, pa
     // records come in increasing seq order, all after `after`: anything else is damage
     if (!rec || rec.seq <= prev) {
       gap = true;
+      slots.push(null);
       continue;
     }
     prev = rec.seq;
     good.push({ rec, raw: stream.slice(o, o + RECORD_BYTES) });
-    if (!gap) prefixEnd = rec.seq;
+    slots.push(rec);
   }
-  return { count, more, newest, good, gap, prefixEnd, lastSeq: prefixEnd ?? after };
+  return { count, more, newest, good, gap, slots };
 }
 
 // ------------------------------------------------------------------ records → rows

@@ -9,6 +9,8 @@
  *   --config BOARD_JSON_URL=     no board JSON downloads
  *   --config COMPILATION=false   no calls to the online compiler
  *   --config MINIFICATION_LEVEL= no online minifier (the bundle is minified already)
+ * Over Bluetooth it uses its own noble (--config BLUETOOTH_LOW_ENERGY_DBUS=false: its node-ble route
+ * throws an uncaught error on machines without a D-Bus system bus).
  * Upload: --config SAVE_ON_SEND=1 ("direct to flash"): espruino-tools sends `reset()`, then the
  * bundle as `require("Storage").write(".bootcde", chunk, offset[, size])` lines of 1 KB, then
  * `load()`, which boots it. Over TCP (the virtual device) it also drops its throttling
@@ -62,6 +64,7 @@ export function espruinoArgs(opts: { target?: FlashTarget; boardFile: string; fi
     if (t.address) args.push("-p", t.address);
     else args.push("-d", t.name ?? "");
     args.push("--scan-timeout", String(opts.scanSeconds ?? 5));
+    config.push("BLUETOOTH_LOW_ENERGY_DBUS=false"); // noble only: its D-Bus route crashes where there is no system bus
   } else if (t?.kind === "port") {
     args.push("-p", t.path, "--no-ble");
   } else {

@@ -11,6 +11,7 @@
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import type { BoardProfile } from "../../shared/boards";
 import { MassagerError } from "../cli/errors";
@@ -85,15 +86,24 @@ export async function flashFirmware(opts: FlashOptions): Promise<FlashResult> {
       command,
     };
     if (opts.dryRun) {
-      const uploadScript = join(dir, "upload.js");
-      opts.onStage?.(`writing what espruino-tools would send to ${uploadScript}`);
-      const run = await runEspruinoTools(espruinoArgs({ boardFile, file, outputJs: uploadScript }), { cwd: dir, timeoutMs: 60000 });
-      if (run.exitCode !== 0) throw new FlashError(`espruino-tools could not prepare the upload (exit code ${run.exitCode}): ${lastLine(run.stderr || run.stdout)}`);
-      const sent = readFileSync(uploadScript, "latin1");
+      // espruino-tools runs for real, against a console on this computer that only records what it
+      // is sent: the exact text a board would receive, and nothing reaches one
+      const uploadScript = join(dir, "upload.txt");
+      opts.onStage?.(`recording what espruino-tools would send into ${uploadScript}`);
+      const rec = await recordingConsole();
+      let run: EspruinoRun;
+      try {
+        run = await runEspruinoTools(espruinoArgs({ target: { kind: "tcp", host: "127.0.0.1", port: rec.port }, boardFile, file }), { cwd: dir, timeoutMs: 60000 });
+      } finally {
+        await rec.close();
+      }
+      if (!run.uploadComplete) throw new FlashError(`espruino-tools could not prepare the upload (exit code ${run.exitCode}): ${lastLine(run.stderr || run.stdout)}`);
+      const sent = rec.text();
+      writeFileSync(uploadScript, sent, "latin1");
       return {
         ...base,
         target: opts.target ? describeTarget(opts.target) : "(none)",
-        chunks: (sent.match(/require\("Storage"\)\.write\(/g) ?? []).length || chunks,
+        chunks: (sent.match(/require\("Storage"\)\.write\(/g) ?? []).length,
         dryRun: true,
         uploadScript,
         deviceOutput: [],
@@ -105,7 +115,7 @@ export async function flashFirmware(opts: FlashOptions): Promise<FlashResult> {
     const timeoutMs = opts.timeoutMs ?? (target.kind === "tcp" ? 120000 : 300000);
     const run = await runEspruinoTools(realArgs, { cwd: dir, timeoutMs, onProgress: opts.onProgress });
     check(run, target, timeoutMs);
-    return { ...base, target: describeTarget(target), dryRun: false, deviceOutput: run.deviceLines.filter((l) => l.trim() !== "" && l.trim() !== ">"), seconds: (Date.now() - started) / 1000 };
+    return { ...base, target: describeTarget(target), dryRun: false, deviceOutput: run.deviceLines.filter((l) => !/^[>\s]*(=undefined)?\s*$/.test(l)), seconds: (Date.now() - started) / 1000 };
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true });
   }
@@ -165,6 +175,37 @@ function check(run: EspruinoRun, target: FlashTarget, timeoutMs: number): void {
     throw new FlashError(`${where} reported "${uncaught.trim()}" while installing; the new firmware may be incomplete, so run \`massager flash\` again`);
   if (!run.uploadComplete)
     throw new FlashError(`the connection to ${where} ended before the upload completed (espruino-tools exit code ${run.exitCode}); run \`massager flash\` again`);
+}
+
+/** A TCP "console" that answers every line with a prompt and records what it receives. */
+async function recordingConsole(): Promise<{ port: number; text(): string; close(): Promise<void> }> {
+  let text = "";
+  const sockets = new Set<Socket>();
+  const server = createServer((s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+    s.on("error", () => undefined);
+    s.on("data", (d: Buffer) => {
+      const chunk = d.toString("latin1");
+      text += chunk;
+      if (chunk.includes("\n")) s.write("\r\n>");
+    });
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const a = server.address();
+      resolve(typeof a === "object" && a ? a.port : 0);
+    });
+  });
+  return {
+    port,
+    text: () => text,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
 }
 
 function lastLine(s: string): string {

@@ -294,6 +294,7 @@ export type ConsoleDevice = Pick<VirtualDevice, "eval" | "on" | "off" | "nrf" | 
 export class ConsoleServer {
   private server?: Server;
   private client?: { socket: Socket; repl: EspruinoRepl };
+  private readonly sockets = new Set<Socket>();
   private readonly onOutput = (text: string) => this.client?.repl.output(text);
   port = 0;
 
@@ -335,7 +336,8 @@ export class ConsoleServer {
 
   async close(): Promise<void> {
     this.device.off("output", this.onOutput);
-    this.client?.socket.destroy();
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
     this.client = undefined;
     const s = this.server;
     this.server = undefined;
@@ -343,12 +345,15 @@ export class ConsoleServer {
   }
 
   private accept(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.on("close", () => this.sockets.delete(socket));
     socket.setNoDelay(true);
     socket.on("error", () => undefined);
     const why = this.refusal();
     if (why) {
       this.opts.log?.(`console: refused a connection (${why === CONSOLE_LOCKED_MESSAGE ? "locked" : why === CONSOLE_BUSY_MESSAGE ? "busy" : "off"})`);
       socket.end(`${why}\r\n`);
+      setTimeout(() => socket.destroy(), 1000).unref(); // a client that never closes its side
       return;
     }
     const repl = new EspruinoRepl({

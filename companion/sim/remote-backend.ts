@@ -95,6 +95,17 @@ export function readSimLock(dataDir: string): SimLock | null {
   }
 }
 
+/** Whether a simulator answers at this lock's port (a lock whose process id was reused does not). */
+export async function simAnswers(lock: SimLock, timeoutMs = 1000): Promise<boolean> {
+  try {
+    const b = await RemoteSimBackend.connect(lock.port, { host: lock.host, timeoutMs });
+    await b.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Whether a process with this id runs (EPERM: it runs, as another user). */
 export function processAlive(pid: number): boolean {
   if (!(pid > 0)) return false;
@@ -106,7 +117,7 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** The running simulator's lock, or null when none runs for this data dir (a stale lock is ignored). */
+/** The running simulator's lock, or null when none runs for this data dir (a lock whose process is gone is ignored). */
 export function runningSim(dataDir: string): SimLock | null {
   const lock = readSimLock(dataDir);
   return lock && processAlive(lock.pid) ? lock : null;
@@ -123,7 +134,8 @@ export async function connectRunningSim(dataDir: string, opts: { timeoutMs?: num
     return await RemoteSimBackend.connect(lock.port, { host: lock.host, timeoutMs: opts.timeoutMs });
   } catch (err) {
     throw new MassagerError(
-      `a virtual massager (\`massager sim\`, process ${lock.pid}) runs for ${dataDir} but does not answer on port ${lock.port} (${(err as Error).message}); stop it (press q in its window, or kill ${lock.pid}) and start it again`,
+      `${simLockPath(dataDir)} says a virtual massager (\`massager sim\`, process ${lock.pid}) runs, but nothing answers on port ${lock.port} (${(err as Error).message}); ` +
+        `restart \`massager sim\`, or delete that file if no simulator runs any more`,
       3,
     );
   }

@@ -30,6 +30,7 @@ import {
   type SimLock,
   type SimStatus,
   runningSim,
+  simAnswers,
   simLockPath,
 } from "./remote-backend";
 
@@ -99,9 +100,9 @@ export class SimServer {
     const board = BOARDS.find((b) => b.id === (opts.board ?? "MDBT42Q"));
     if (!board) throw new MassagerError(`unknown board "${opts.board}"; use one of ${BOARDS.map((b) => b.id).join(", ")}`, 2);
     const other = runningSim(opts.dataDir);
-    if (other && other.pid !== process.pid)
+    if (other && (await simAnswers(other)))
       throw new MassagerError(
-        `a virtual massager already runs for ${opts.dataDir} (process ${other.pid}, console on port ${other.consolePort}); use it, or stop it first (press q in its window, or kill ${other.pid})`,
+        `a virtual massager already runs for ${opts.dataDir} (process ${other.pid}, console on port ${other.consolePort}); use it with --device sim, or stop it first (q in its window)`,
       );
     try {
       mkdirSync(opts.dataDir, { recursive: true });

@@ -3,7 +3,7 @@
  * espruino-cli.js subprocess), the console lock, and its flash surviving a restart. The companion
  * reaches the running simulator through the remote backend and noble's own classes.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -133,7 +133,7 @@ describe("massager sim", () => {
     const c = await client(dir);
     await c.client.setSettings({ flags: Setting.LockConsole, passkey: "" });
     await c.close(); // the firmware's new services apply once the central has gone
-    await sim.device.clock.stopRealtime();
+    sim.device.clock.stopRealtime();
     expect(sim.status().uartEnabled).toBe(false);
 
     const refused = await consoleSession(sim.consolePort, "1+1\n");
@@ -210,3 +210,20 @@ describe("massager sim", () => {
     }
   });
 });
+
+describe("sim.json", () => {
+  it("stops a second simulator on the same data dir, and a lock left by a dead process does not", async () => {
+    const dir = tempDir();
+    const first = await startSim(dir);
+    await expect(startSim(dir)).rejects.toThrow(/a virtual massager already runs for .*use it with --device sim/);
+    await first.close();
+    // a crash leaves sim.json behind, naming a process that answers nowhere
+    writeFileSync(join(dir, "sim.json"), JSON.stringify({ ...readSimLockOf(first), port: 1 }));
+    const second = await startSim(dir);
+    expect(readSimLock(dir)!.port).toBe(second.port);
+  });
+});
+
+function readSimLockOf(s: SimServer) {
+  return { pid: process.pid, host: "127.0.0.1", port: s.port, consolePort: s.consolePort, board: "MDBT42Q", speed: 1, startedAt: "", flashFile: s.flashFile, protocol: 1 };
+}

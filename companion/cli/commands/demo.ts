@@ -70,7 +70,7 @@ export async function run(o: ParsedOptions, ctx: Context): Promise<DemoData> {
   /** Runs one `massager` command module against the demo's device and history, like a separate invocation. */
   const command = async <T>(name: string, args: Record<string, string> = {}): Promise<{ data: T; text: string }> => {
     const device = findCommand(name)?.device ? "sim" : undefined; // the report covers the whole history
-    const sub = new Context({ ...ctx.io, simBackend: async () => shared }, { json: false, dataDir, device });
+    const sub = new Context({ ...ctx.io, simBackend: async () => shared }, { json: ctx.json, dataDir, device });
     try {
       const spec = findCommand(name);
       if (!spec) throw new Error(`the ${name} command is missing from this build`);

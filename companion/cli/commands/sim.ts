@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { MOTOR_DUTY_MAX } from "../../../shared/limits";
 import { resolveBoard } from "../../flash/boards";
 import { firmwarePath } from "../../flash/project";
 import { type PressKind, simLockPath } from "../../sim/remote-backend";
@@ -57,8 +58,12 @@ export async function run(o: ParsedOptions, ctx: Context): Promise<SimData> {
   if (!existsSync(bundleFile) && !keep) throw new MassagerError(`the virtual massager runs ${bundleFile}, which is not built yet; run \`npm run build\` first`);
   const out = ctx.io.stdout;
   const tty = !!out.isTTY && !ctx.json;
+  let shown = false;
   const say = (line: string) => {
-    if (!ctx.json) out.write(`${line}\n`);
+    if (ctx.json) return;
+    if (shown) out.write("\r\x1b[2K");
+    shown = false;
+    out.write(`${line}\n`);
   };
   let started: SimServer | undefined;
   const server = (started = await SimServer.start({
@@ -75,7 +80,8 @@ export async function run(o: ParsedOptions, ctx: Context): Promise<SimData> {
   say(`Virtual massager: ${board.name}, running the firmware bundle ${keep ? "in its flash" : bundleFile} at ${speed}× speed (boot ${d.bootCount}).`);
   say(`  its flash (log, programs, settings) is kept in ${server.flashFile}`);
   say(`  massager commands reach it with --device sim (control port ${server.port}, in ${simLockPath(ctx.dataDir)})`);
-  say(`  Espruino console: tcp://127.0.0.1:${server.consolePort}${server.consolePort !== (o.options["console-port"] ?? DEFAULT_CONSOLE_PORT) ? " (port " + DEFAULT_CONSOLE_PORT + " was taken)" : ""}` +
+  const taken = o.options["console-port"] === undefined && server.consolePort !== DEFAULT_CONSOLE_PORT;
+  say(`  Espruino console: tcp://127.0.0.1:${server.consolePort}${taken ? ` (port ${DEFAULT_CONSOLE_PORT} was taken)` : ""}` +
     ` — massager flash --device sim, or npx espruino -p tcp://127.0.0.1:${server.consolePort}`);
   say(tty ? "Keys: space short press · l long press (stop) · d double press (next program) · c hold 5 s (console window) · q quit"
     : "Commands on stdin, one per line: short, long, double, hold, quit (or their keys: space/s, l, d, c, q); SIGINT or SIGTERM stop it too.");
@@ -107,6 +113,16 @@ export async function run(o: ParsedOptions, ctx: Context): Promise<SimData> {
       act(line === " " ? " " : line.trim());
     }
   };
+  // on a terminal, one line that shows the motor and the LED as they are now
+  const meter = tty
+    ? setInterval(() => {
+        const level = d.motor / MOTOR_DUTY_MAX;
+        const n = Math.round(Math.max(0, Math.min(1, level)) * 20);
+        const led = d.led.length ? `  LED ${d.led[0] ? "●" : "○"}` : "";
+        out.write(`\r\x1b[2K  ${stamp(d.clock.now())}  motor ${"█".repeat(n)}${"░".repeat(20 - n)} ${String(Math.round(level * 100)).padStart(3)}%${led}`);
+        shown = true;
+      }, 100)
+    : undefined;
   const stop = () => void server.close();
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
@@ -119,6 +135,8 @@ export async function run(o: ParsedOptions, ctx: Context): Promise<SimData> {
   try {
     await server.finished;
   } finally {
+    if (meter) clearInterval(meter);
+    if (shown) out.write("\r\x1b[2K");
     stdin.off("data", onData);
     if (rawWas !== undefined) stdin.setRawMode(rawWas);
     stdin.pause();

@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench` (after `npm run build`): bundles the benchmark suites in bench/src with esbuild
+ * (TypeScript, importing companion/, shared/ and the test helpers) into bench/.out, runs each in
+ * its own Node process one after another (so one suite's garbage never lands in another's
+ * timings), prints one table of every figure with its target, and writes bench/results.json.
+ *
+ *   node bench/run.mjs                 every suite
+ *   node bench/run.mjs sync upload     only these suites
+ *
+ * Benchmarks are never part of `npm test`.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import esbuild from "esbuild";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, "..");
+const OUT = path.join(HERE, ".out");
+const PREFIX = "@@BENCH_RESULT@@";
+// flash first: it writes the year of logs that the sync suite reads
+const SUITES = ["flash", "sync", "upload", "companion", "cpu"];
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const suites = wanted.length ? SUITES.filter((s) => wanted.includes(s)) : SUITES;
+for (const w of wanted) if (!SUITES.includes(w)) fail(`unknown suite "${w}"; the suites are ${SUITES.join(", ")}`);
+for (const f of ["dist/firmware.js", "dist/massager.js"])
+  if (!existsSync(path.join(ROOT, f))) fail(`${f} is missing; run \`npm run build\` first (\`npm run bench\` does)`);
+
+mkdirSync(OUT, { recursive: true });
+const t0 = performance.now();
+await esbuild.build({
+  entryPoints: suites.map((s) => path.join(HERE, "src", `${s}.ts`)),
+  outdir: OUT,
+  outExtension: { ".js": ".mjs" },
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  packages: "external",
+  sourcemap: "inline",
+  logLevel: "warning",
+  define: { "process.env.NODE_ENV": '"production"' },
+});
+
+const results = [];
+for (const s of suites) {
+  const t = performance.now();
+  process.stderr.write(`bench: ${s} …`);
+  const r = spawnSync(process.execPath, [path.join(OUT, `${s}.mjs`)], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 << 20 });
+  const line = (r.stdout || "").split("\n").reverse().find((l) => l.startsWith(PREFIX));
+  let res;
+  try {
+    res = line ? JSON.parse(line.slice(PREFIX.length)) : undefined;
+  } catch {
+    res = undefined;
+  }
+  if (!res) {
+    res = { suite: s, figures: [], problems: [`the ${s} suite printed no result (exit ${r.status}): ${(r.stderr || "").trim().split("\n").slice(-5).join(" | ")}`] };
+  } else if (r.status !== 0 && r.stderr) {
+    res.problems = [...(res.problems ?? []), (r.stderr || "").trim().split("\n").slice(-5).join(" | ")];
+  }
+  results.push(res);
+  process.stderr.write(` ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
+}
+
+// ---- the table
+const rows = [];
+for (const r of results) for (const f of r.figures) rows.push(f);
+const fmt = (v) => (typeof v !== "number" ? String(v) : Number.isInteger(v) ? String(v) : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
+const cells = rows.map((f) => [f.figure, fmt(f.value), f.unit, f.target ?? "", f.met === true ? "yes" : f.met === false ? "NO" : ""]);
+const head = ["figure", "value", "unit", "target", "met?"];
+const width = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+const line = (c) => c.map((x, i) => (i === 1 ? x.padStart(width[i]) : x.padEnd(width[i]))).join("  ").trimEnd();
+let out = "";
+for (const r of results) {
+  out += `\n${r.suite}\n`;
+  out += line(head) + "\n" + line(width.map((w) => "-".repeat(w))) + "\n";
+  for (const f of r.figures) out += line(cells[rows.indexOf(f)]) + "\n";
+  for (const p of r.problems ?? []) out += `  ! ${p}\n`;
+}
+const checked = rows.filter((f) => f.met !== null && f.met !== undefined);
+const met = checked.filter((f) => f.met).length;
+out += `\n${met} of ${checked.length} targets met; ${rows.length} figures in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`;
+process.stdout.write(out);
+
+// ---- results.json: merged with any earlier results for suites not run this time
+const file = path.join(HERE, "results.json");
+let previous = {};
+if (wanted.length && existsSync(file)) {
+  try {
+    previous = JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    previous = {};
+  }
+}
+const bySuite = Object.fromEntries((previous.suites ?? []).map((s) => [s.suite, s]));
+for (const r of results) bySuite[r.suite] = r;
+const all = SUITES.filter((s) => bySuite[s]).map((s) => bySuite[s]);
+const figures = all.flatMap((s) => s.figures.map((f) => ({ suite: s.suite, ...f })));
+writeFileSync(
+  file,
+  JSON.stringify(
+    {
+      command: "npm run bench",
+      generatedAt: new Date().toISOString(),
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"})`,
+      summary: { figures: figures.length, targets: figures.filter((f) => f.met !== null && f.met !== undefined).length, met: figures.filter((f) => f.met === true).length },
+      figures,
+      suites: all,
+    },
+    null,
+    2,
+  ) + "\n",
+);
+process.stderr.write(`bench: wrote ${path.relative(process.cwd(), file)}\n`);
+
+function fail(msg) {
+  process.stderr.write(`bench: ${msg}\n`);
+  process.exit(2);
+}

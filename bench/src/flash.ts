@@ -1,0 +1,133 @@
+/**
+ * Flash budget of an MDBT42Q (40 KB of Storage): the bundle, the program slots, a year of log and
+ * the small cells, first from the layouts (firmware/programs.ts, firmware/log.ts, firmware/cell.ts),
+ * then measured: the built firmware runs in the VirtualDevice, gets the largest program into every
+ * slot over the protocol, then logs 365 real button sessions (Daily 4 min, one a day, in virtual
+ * time), and the Storage statistics are read back. The flash image is kept in bench/.out for the
+ * log-sync suite, so both measure the same year.
+ */
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { Op } from "../../shared/codes";
+import { decodeInfo } from "../../shared/messages";
+import { FLASH_BYTES, FLASH_TARGET, LOG_SEGMENT_RECORDS, LOG_SEGMENTS, PROGRAM_MAX_BYTES, SLOTS } from "../../shared/limits";
+import { encodeProgram } from "../../shared/program";
+import { RECORD_BYTES } from "../../shared/record";
+import { VirtualDevice } from "../../companion/sim/device";
+import { Central } from "../../test/helpers/central";
+import { FIRMWARE, OUT, type Figure, fig, firmwareSource, largestProgram, runSuite } from "./lib";
+
+const HDR = 32; // Storage file header
+const align = (n: number) => (n + 3) & ~3;
+const fileBytes = (size: number) => HDR + align(size);
+const DAYS = 365;
+const DAY_MS = 86_400_000;
+/** The issue's bundle target (the build's own budget, BUNDLE_BUDGET in shared/limits.ts, is larger). */
+const BUNDLE_TARGET = 12 * 1024;
+
+export const YEAR_IMAGE = resolve(OUT, "year.flash");
+
+function category(name: string): string {
+  if (name === ".bootcde") return "bundle";
+  if (name.startsWith("mprog")) return "programs";
+  if (name.startsWith("mlog")) return "log";
+  return "cells";
+}
+
+runSuite("flash", async () => {
+  const problems: string[] = [];
+  const figures: Figure[] = [];
+  const source = firmwareSource();
+  const bundleBytes = statSync(FIRMWARE).size;
+
+  // ---- from the layouts
+  const slotFile = fileBytes(8 + PROGRAM_MAX_BYTES + 4); // crc32, size, 0xFFFF | program | marker
+  const slots = SLOTS * slotFile;
+  const staging = slotFile; // one upload in progress keeps the old program until its commit
+  const segments = Math.ceil(DAYS / LOG_SEGMENT_RECORDS);
+  const segFile = fileBytes(LOG_SEGMENT_RECORDS * RECORD_BYTES);
+  const log = segments * segFile;
+  const logMax = LOG_SEGMENTS * segFile;
+  const cellFile = fileBytes(8 * 16);
+  const cellNames = ["mboot", "mack", "mulg", "msel", "mset"];
+  const cells = cellNames.length * cellFile + cellFile; // + one being switched to its other file
+  const bootcde = fileBytes(bundleBytes);
+  const sum = bootcde + slots + staging + log + cells;
+
+  figures.push(
+    fig({ id: "flash.bundle", figure: "Bundle, minified (dist/firmware.js)", value: bundleBytes, unit: "B", cmp: "<=", targetValue: BUNDLE_TARGET, how: "file size" }),
+    fig({ id: "flash.slots", figure: `Program slots: ${SLOTS} × (32 + 8 + ${PROGRAM_MAX_BYTES} + 4)`, value: slots, unit: "B", how: "layout" }),
+    fig({ id: "flash.staging", figure: "Upload in progress (staging slot file)", value: staging, unit: "B", how: "layout" }),
+    fig({ id: "flash.log365", figure: `Log, 365 sessions: ${segments} segments × (32 + 32 × 20)`, value: log, unit: "B", how: "layout" }),
+    fig({ id: "flash.cells", figure: "Cells (boot, ack, unlogged, selected, settings) + 1 switching", value: cells, unit: "B", how: "layout" }),
+    fig({ id: "flash.sum", figure: "Sum (.bootcde + slots + staging + log + cells)", value: sum, unit: "B", cmp: "<=", targetValue: FLASH_TARGET, how: "layout", note: `of ${FLASH_BYTES} B on an MDBT42Q` }),
+  );
+
+  // ---- measured: the firmware in the virtual device, a year of sessions
+  const t0 = performance.now();
+  const dev = new VirtualDevice({ board: "MDBT42Q", bundle: source });
+  dev.advance(2000);
+  const c = new Central(dev);
+  c.connect({ mtu: 53 });
+  c.info();
+  const image = encodeProgram(largestProgram());
+  for (let slot = 0; slot < SLOTS; slot++) {
+    const r = c.upload(slot, image);
+    if (r.status !== 0) problems.push(`uploading the largest program into slot ${slot} failed with status ${r.status}`);
+  }
+  const sel = c.request(Op.ProgSelect, [0]);
+  if (sel.status !== 0) problems.push(`selecting preset 0 failed with status ${sel.status}`);
+  c.disconnect();
+  const startDay = Math.ceil(dev.clock.now() / DAY_MS) * DAY_MS;
+  dev.clock.advanceTo(startDay + 8 * 3_600_000);
+  for (let day = 0; day < DAYS; day++) {
+    const at = startDay + day * DAY_MS + 8 * 3_600_000; // 08:00 every day
+    if (dev.clock.now() < at) dev.clock.advanceTo(at);
+    dev.pressButton(100);
+    dev.advance(600);
+    dev.advance(245_000); // the 240 s preset, and its end
+  }
+  const simMs = performance.now() - t0;
+  if (dev.errors.length) problems.push(`firmware errors during the year: ${dev.errors.slice(0, 3).join("; ")}`);
+  c.connect({ mtu: 53 });
+  const info = decodeInfo(c.info().body);
+  c.disconnect();
+  if (!info || info.held !== DAYS || info.unlogged !== 0)
+    problems.push(`after ${DAYS} sessions the device holds ${info?.held} records (${info?.unlogged} unlogged)`);
+
+  const files = dev.flash.debugFiles();
+  const by: Record<string, number> = { bundle: 0, programs: 0, log: 0, cells: 0 };
+  const names: Record<string, string[]> = { bundle: [], programs: [], log: [], cells: [] };
+  for (const f of files) {
+    if (f.deleted) continue;
+    const k = category(f.name);
+    by[k] += fileBytes(f.size);
+    names[k].push(f.name);
+  }
+  const stats = dev.flash.getStats();
+  figures.push(
+    fig({ id: "flash.measured.bundle", figure: "Measured: .bootcde file", value: by.bundle, unit: "B", how: "VirtualDevice Storage" }),
+    fig({ id: "flash.measured.programs", figure: "Measured: 4 slots holding the largest program", value: by.programs, unit: "B", how: "VirtualDevice Storage" }),
+    fig({ id: "flash.measured.log", figure: `Measured: log after ${DAYS} real sessions (${names.log.length} segment files)`, value: by.log, unit: "B", how: "VirtualDevice Storage" }),
+    fig({ id: "flash.measured.cells", figure: `Measured: cells (${names.cells.join(", ")})`, value: by.cells, unit: "B", how: "VirtualDevice Storage" }),
+    fig({ id: "flash.measured.files", figure: "Measured: live files in Storage (getStats().fileBytes)", value: stats.fileBytes, unit: "B", cmp: "<=", targetValue: FLASH_TARGET, how: "VirtualDevice Storage" }),
+    fig({ id: "flash.measured.trash", figure: "Measured: trash awaiting compaction", value: stats.trashBytes, unit: "B", how: "VirtualDevice Storage" }),
+    fig({ id: "flash.measured.free", figure: "Measured: Storage.getFree() after the year", value: stats.freeBytes, unit: "B", how: "VirtualDevice Storage" }),
+  );
+
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(YEAR_IMAGE, dev.flash.toBuffer());
+  return {
+    figures,
+    assumptions: [
+      "Storage adds a 32-byte header per file and pads data to 4 bytes (Espruino jsflash.c, as companion/sim/flash.ts models it).",
+      `The measured year: the largest program (${image.length} B encoded) uploaded into all ${SLOTS} slots over the protocol, then ${DAYS} button sessions of preset 0 (240 s), one a day at 08:00, in virtual time, never synced.`,
+      `Bundle target ${BUNDLE_TARGET} B is the issue's; the build enforces BUNDLE_BUDGET from shared/limits.ts.`,
+    ],
+    details: {
+      layout: { bootcde, slotFile, slots, staging, segments, segFile, log, logMax, cellFile, cells, sum },
+      measured: { byCategory: by, files: names, stats, flashStats: dev.flash.stats, info, simMs: Math.round(simMs) },
+    },
+    problems,
+  };
+});

@@ -1,0 +1,161 @@
+/**
+ * Shared helpers for the fault-injection tests (test/faults/): a seeded PRNG, a device built from
+ * a saved flash image, record-making, link cuts at an exact packet, and the checks every fault test
+ * repeats ("every record exactly once", "the motor never above the cap").
+ *
+ * Everything runs the real firmware bundle (sim-noble's build: one per test process) in the
+ * VirtualDevice; companion paths go through noble's classes (simNoble), firmware paths through the
+ * test Central on VirtualNrf.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "vitest";
+import { Flash } from "../../companion/sim/flash";
+import { VirtualDevice, type VirtualDeviceOptions } from "../../companion/sim/device";
+import { DISCONNECT_REASON, NUS_SERVICE } from "../../companion/sim/nrf";
+import { seededRandom, type Random } from "../../companion/sim/prng";
+import { openHistory, type History } from "../../companion/history/db";
+import { LIMITS } from "../../shared/limits";
+import { decodeRecord, RECORD_BYTES, type LogRecord } from "../../shared/record";
+import { firmwareBundle } from "./sim-noble";
+
+export { seededRandom, type Random };
+
+/** An integer in [lo, hi] (inclusive). */
+export function int(rnd: Random, lo: number, hi: number): number {
+  return lo + Math.floor(rnd() * (hi - lo + 1));
+}
+
+export function pick<T>(rnd: Random, xs: readonly T[]): T {
+  return xs[Math.floor(rnd() * xs.length)];
+}
+
+export function bytes(rnd: Random, n: number): Uint8Array {
+  const b = new Uint8Array(n);
+  for (let i = 0; i < n; i++) b[i] = Math.floor(rnd() * 256);
+  return b;
+}
+
+/** A device running the firmware bundle (the same build simNoble uses), optionally on a given flash. */
+export async function device(opts: Omit<VirtualDeviceOptions, "bundle" | "bundlePath"> = {}): Promise<VirtualDevice> {
+  const dev = new VirtualDevice({ batteryVolts: 2.9, ...opts, bundle: await firmwareBundle() });
+  dev.advance(0);
+  return dev;
+}
+
+/**
+ * n real sessions by the button: a short press starts the selected preset, it runs 1–3 s, a long
+ * press stops it (one log record each, seq 1..n on a fresh device). About 0.6 ms each.
+ */
+export function buttonSessions(dev: VirtualDevice, n: number, rnd: Random = seededRandom(5)): void {
+  for (let i = 0; i < n; i++) {
+    dev.pressButton(100);
+    dev.advance(400 + Math.floor(rnd() * 2000));
+    dev.pressButton(1600);
+    dev.advance(600);
+  }
+}
+
+/** A flash image holding n unacknowledged records (made once, cloned per case). */
+export async function flashWithRecords(n: number, seed = 5): Promise<Flash> {
+  const dev = await device({ seed });
+  buttonSessions(dev, n, seededRandom(seed));
+  expect(dev.errors).toEqual([]);
+  const f = dev.flash.clone();
+  dev.powerCut();
+  return f;
+}
+
+/** The valid log records in a flash image (read from the segment files), by seq. */
+export function recordsInFlash(flash: Flash): Map<number, Uint8Array> {
+  const out = new Map<number, Uint8Array>();
+  for (const name of flash.list(/^mlog/)) {
+    const b = flash.readBytes(name)!;
+    for (let o = 0; o + RECORD_BYTES <= b.length; o += RECORD_BYTES) {
+      const r = decodeRecord(b, o);
+      if (r) out.set(r.seq, b.slice(o, o + RECORD_BYTES));
+    }
+  }
+  return out;
+}
+
+export function decodeAll(m: Map<number, Uint8Array>): LogRecord[] {
+  return [...m.values()].map((b) => decodeRecord(b, 0)!).sort((a, b) => a.seq - b.seq);
+}
+
+/** A temporary folder with a history file; `done()` closes and removes it. */
+export function tempHistory(prefix = "massager-faults-"): { dir: string; file: string; history: History; done(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const file = join(dir, "history.sqlite");
+  const history = openHistory(file);
+  return {
+    dir,
+    file,
+    history,
+    done() {
+      history.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Every record of `expected` is in the history exactly once, byte for byte (the raw 20 bytes the
+ * device stored), and nothing else is.
+ */
+export function expectHistoryHolds(history: History, deviceId: string, expected: Map<number, Uint8Array>): void {
+  const rows = history.sessions({ device: deviceId, raw: true });
+  const seqs = rows.map((r) => r.seq).sort((a, b) => a - b);
+  expect(seqs).toEqual([...expected.keys()].sort((a, b) => a - b));
+  for (const r of rows) expect(Buffer.from(r.raw!).equals(Buffer.from(expected.get(r.seq)!))).toBe(true);
+}
+
+/** Every row in the history is one of `expected`'s records, byte for byte, each at most once. */
+export function expectHistorySubset(history: History, deviceId: string, expected: Map<number, Uint8Array>): number {
+  const rows = history.sessions({ device: deviceId, raw: true });
+  expect(new Set(rows.map((r) => r.seq)).size).toBe(rows.length);
+  for (const r of rows) {
+    const want = expected.get(r.seq);
+    expect(want, `history row seq ${r.seq} is not a record the device holds`).toBeDefined();
+    expect(Buffer.from(r.raw!).equals(Buffer.from(want!))).toBe(true);
+  }
+  return rows.length;
+}
+
+/**
+ * Drops the link (supervision timeout) so that exactly `k` notifications of the massager service
+ * reach the central from now: the (k+1)-th is cut before any central sees it. Returns a handle with the count so far and
+ * a way to disarm; `k = Infinity` only counts.
+ */
+export function cutAfterPackets(dev: VirtualDevice, k: number): { delivered(): number; cut(): boolean; off(): void } {
+  let n = 0;
+  let cut = false;
+  const onNotify = (svc: string) => {
+    if (cut || svc === NUS_SERVICE) return;
+    if (n === k) {
+      cut = true;
+      dev.nrf.centralDisconnect(DISCONNECT_REASON.SUPERVISION_TIMEOUT);
+      return;
+    }
+    n++;
+  };
+  dev.nrf.prependListener("notify", onNotify);
+  return {
+    delivered: () => n,
+    cut: () => cut,
+    off: () => dev.nrf.off("notify", onNotify),
+  };
+}
+
+/** Every motor sample stays within [0, the duty cap]. */
+export function expectMotorWithinCap(dev: VirtualDevice): void {
+  let max = 0;
+  let min = 0;
+  for (const s of dev.motorTimeline()) {
+    if (s.v > max) max = s.v;
+    if (s.v < min) min = s.v;
+  }
+  expect(max).toBeLessThanOrEqual(LIMITS.motorDutyMax + 1e-9);
+  expect(min).toBeGreaterThanOrEqual(0);
+}
