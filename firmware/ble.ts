@@ -40,8 +40,15 @@ const scratch = new Uint8Array(MAX_PAYLOAD);
 const streamNext = (): Uint8Array => {
   const a = stPkt * stPer;
   const b = Math.min(stBytes, a + stPer);
+  // one flash lookup per record in the packet, not per byte: the device is slow at calls
+  let k = -1;
+  let r: Uint8Array | undefined;
   for (let x = a; x < b; x++) {
-    const r = logRecord(streamSeqs[Math.floor(x / RECORD_BYTES)]);
+    const i = Math.floor(x / RECORD_BYTES);
+    if (i !== k) {
+      k = i;
+      r = logRecord(streamSeqs[i]);
+    }
     scratch[x - a] = r ? r[x % RECORD_BYTES] : 0;
   }
   return streamPacket(stPkt++, scratch, 0, b - a);
