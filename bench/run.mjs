@@ -110,6 +110,7 @@ writeFileSync(
       node: process.version,
       platform: `${os.platform()} ${os.arch()}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"})`,
       summary: { figures: figures.length, targets: figures.filter((f) => f.met !== null && f.met !== undefined).length, met: figures.filter((f) => f.met === true).length },
+      linkModel: all.find((s) => s.linkModel)?.linkModel,
       figures,
       suites: all,
     },
@@ -118,6 +119,24 @@ writeFileSync(
   ) + "\n",
 );
 process.stderr.write(`bench: wrote ${path.relative(process.cwd(), file)}\n`);
+
+// ---- bench/README.md: the results block is regenerated after a run of every suite
+if (!wanted.length) {
+  const readme = path.join(HERE, "README.md");
+  const START = "<!-- results:start -->";
+  const END = "<!-- results:end -->";
+  if (existsSync(readme)) {
+    const text = readFileSync(readme, "utf8");
+    const a = text.indexOf(START);
+    const b = text.indexOf(END);
+    if (a >= 0 && b > a) {
+      const { renderMarkdown } = await import("./render.mjs");
+      const md = renderMarkdown(JSON.parse(readFileSync(file, "utf8")));
+      writeFileSync(readme, text.slice(0, a + START.length) + "\n" + md + "\n" + text.slice(b));
+      process.stderr.write(`bench: updated the results in ${path.relative(process.cwd(), readme)}\n`);
+    }
+  }
+}
 
 function fail(msg) {
   process.stderr.write(`bench: ${msg}\n`);

@@ -53,6 +53,17 @@ export const ATT_HEADER = 3;
 export const L2CAP_HEADER = 4;
 export const PACKET_OVERHEAD = ATT_HEADER + L2CAP_HEADER;
 
+export const LINK_MODEL = {
+  packetsPerInterval: PACKETS_PER_INTERVAL,
+  packetsPerIntervalSources: PPI_SOURCES,
+  payloads: PAYLOADS,
+  intervalsMs: INTERVALS,
+  bytesPerPacketBeyondPayload: PACKET_OVERHEAD,
+  bytesOnAir: "ATT payload + 3 B ATT header (opcode, handle) + 4 B L2CAP header per packet, both directions; link-layer header, MIC and CRC not counted",
+  notifyQueuePackets: 8,
+  notifyQueueNote: "companion/sim/nrf.ts: a notification that finds the queue full is dropped without error, as Espruino's NRF.updateServices ignores NRF_ERROR_RESOURCES / BLE_ERROR_NO_TX_PACKETS (libs/bluetooth/jswrap_bluetooth.c)",
+};
+
 export function onAir(packets: number, payloadBytes: number): number {
   return payloadBytes + packets * PACKET_OVERHEAD;
 }
@@ -95,6 +106,8 @@ export function fig(f: Omit<Figure, "met" | "target"> & { target?: string }): Fi
 export interface SuiteResult {
   suite: string;
   figures: Figure[];
+  /** The link model the suite used (lifted to the top of results.json). */
+  linkModel?: typeof LINK_MODEL;
   assumptions?: string[];
   details?: Record<string, unknown>;
   problems?: string[];

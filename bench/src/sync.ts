@@ -28,7 +28,7 @@ import { END_NAMES } from "../../shared/codes";
 import { LOG_SEGMENT_RECORDS } from "../../shared/limits";
 import { type LogRecord, RECORD_BYTES, actualSeconds, decodeRecord } from "../../shared/record";
 import {
-  type Figure, INTERVALS, OUT, PACKETS_PER_INTERVAL as PPI, PACKET_OVERHEAD, PAYLOADS, PPI_SOURCES, connectSim, fig,
+  type Figure, INTERVALS, LINK_MODEL, OUT, PACKETS_PER_INTERVAL as PPI, PACKET_OVERHEAD, PAYLOADS, PPI_SOURCES, connectSim, fig,
   firmwareSource, intervalsFor, onAir, round, runSuite,
 } from "./lib";
 
@@ -247,6 +247,7 @@ runSuite("sync", async () => {
 
   return {
     figures,
+    linkModel: LINK_MODEL,
     assumptions: [
       `Packets per connection interval: ${PPI}, both directions (sources: ${PPI_SOURCES.join("; ")}).`,
       `Bytes on air = ATT payload + ${PACKET_OVERHEAD} B per packet (3 B ATT opcode/handle + 4 B L2CAP header; link-layer header, MIC and CRC not counted), both directions.`,

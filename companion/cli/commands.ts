@@ -252,6 +252,19 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import("./commands/flash"),
   },
   {
+    name: "settings",
+    summary: "show or change the device's access settings: bonded-only changes with a passkey, console lock",
+    args: [],
+    options: [
+      { name: "require-bond", type: "string", arg: "on|off", description: "on: programs, clock, control and settings change only over a bonded, encrypted link" },
+      { name: "passkey", type: "string", arg: "NNNNNN", description: "the 6-digit passkey to pair with (a random one is made and shown if none is set)" },
+      { name: "lock-console", type: "string", arg: "on|off", description: "on: the Bluetooth console (flashing) opens only for a minute after a 5-second button hold" },
+    ],
+    example: "massager settings --require-bond on --lock-console on",
+    device: true,
+    load: () => import("./commands/settings"),
+  },
+  {
     name: "validate",
     summary: "check a program file against the device's limits, without a device",
     args: [{ name: "file", required: true, description: "a program in JSON" }],
