@@ -1,4 +1,4 @@
-import { INTENSITY_MAX, LONGEST_SESSION_S, SOFT_START_MS, SOFT_START_STEPS } from "../shared/limits";
+import { FULL_POWER_LEVEL, INTENSITY_MAX, LONGEST_SESSION_S, SOFT_START_MS, SOFT_START_STEPS } from "../shared/limits";
 import { CUE_PULSES, Program, stepCurve, stepCurveMs } from "../shared/program";
 
 /*
@@ -65,9 +65,19 @@ export const levelAt = (pl: Plan, t: number, ramp0: number): void => {
     next = c + pulses[k];
   } else {
     const cv = pl.c[i];
+    const L = cv.length;
     const j = Math.floor((t - c) / pl.m[i]);
-    level = cv[j % cv.length] * Math.max(0, Math.min(s.intensity, INTENSITY_MAX));
-    next = c + (j + 1) * pl.m[i];
+    const v = cv[j % L];
+    level = v * Math.max(0, Math.min(s.intensity, INTENSITY_MAX));
+    // Sleep through curve points that repeat this level (a constant curve: to the step's end), so the
+    // chip wakes only when the motor changes; at full power keep waking for the motor's throttle.
+    let n = j + 1;
+    let constant = false;
+    if (level < FULL_POWER_LEVEL) {
+      while (n - j < L && cv[n % L] === v) n++;
+      constant = n - j >= L;
+    }
+    next = constant ? pl.s[i + 1] : c + n * pl.m[i];
   }
   const w = SOFT_START_MS / SOFT_START_STEPS;
   const q = Math.floor((t - ramp0) / w);

@@ -153,6 +153,25 @@ describe("button → preset session", () => {
     expect(recs[0].end).toBe(End.Finished);
   });
 
+  it("sleeps through repeated levels: a steady step wakes the chip only at its end", async () => {
+    const dev = await device();
+    // Select "Calm 15 min" (two double presses): its first step is 60 s of steady massage at 35 %.
+    for (let i = 0; i < 2; i++) {
+      dev.pressButton(80);
+      dev.advance(120);
+      dev.pressButton(80);
+      dev.advance(3000);
+    }
+    const start = shortPress(dev);
+    dev.advance(SHORT_ACTS_AFTER_RELEASE + 2000); // past the region cue and the soft start
+    const timers = dev.clock.firmwareTimers();
+    expect(timers).toHaveLength(1);
+    expect(timers[0].due).toBe(start + 60_000);
+    const writes = dev.motorTimeline().length;
+    dev.advance(50_000);
+    expect(dev.motorTimeline().length).toBe(writes);
+  });
+
   it("double press while idle selects the next program, buzzes its number, wraps, and persists", async () => {
     const dev = await device();
     const c = new Central(dev);
