@@ -47,8 +47,9 @@ function syncSection(s) {
       `${r.ours.dropped} / ${r.ours.gaps}`,
     ]);
   }
+  const json = Object.fromEntries(s.details.runs.map((r) => [r.json.payload, r.json.bytesOnAir]));
   const floor = Object.values(s.details.floor)
-    .map((r) => `${r.payload} B: ${fmt(r.bytesOnAir)} B on air, ${r.txPackets} packets from the device`)
+    .map((r) => `${r.payload} B: ${fmt(r.bytesOnAir)} B on air (JSON lines ÷ ours ${fmt(json[r.payload] / r.bytesOnAir, 2)}×), ${r.txPackets} packets from the device, ${fmt(Math.round(r.linkMs))} ms at 7.5 ms`)
     .join("; ");
   const sens = (s.details.sensitivity ?? [])
     .map((r) => `${r.ppi}/interval @ ${r.interval} ms: ${r.dropped} dropped, ${r.gaps} gaps, ${fmt(Math.round(r.linkMs))} ms`)
@@ -109,7 +110,7 @@ export function renderMarkdown(results) {
   for (const s of results.suites) {
     out.push("", `### ${s.suite}`, "");
     if (s.suite === "sync" && s.details?.runs) out.push(syncSection(s));
-    else if (s.suite === "upload" && s.details?.p20) out.push(uploadSection(s), "", figureTable(s.figures.filter((f) => f.cmp)));
+    else if (s.suite === "upload" && s.details?.p20) out.push(uploadSection(s));
     else if (s.suite === "cpu" && s.details?.preset0) out.push(cpuSection(s));
     else out.push(figureTable(s.figures));
     for (const p of s.problems ?? []) out.push(`\n> ${p}`);

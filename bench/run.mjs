@@ -43,7 +43,6 @@ await esbuild.build({
   packages: "external",
   sourcemap: "inline",
   logLevel: "warning",
-  define: { "process.env.NODE_ENV": '"production"' },
 });
 
 const results = [];
@@ -137,6 +136,9 @@ if (!wanted.length) {
     }
   }
 }
+
+// a suite that crashed is a failed run; unmet targets are results, not failures
+process.exitCode = results.some((r) => !r.figures.length) ? 1 : 0;
 
 function fail(msg) {
   process.stderr.write(`bench: ${msg}\n`);

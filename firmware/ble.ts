@@ -1,7 +1,7 @@
 import { MESSAGE_MAX_BYTES, MIN_PAYLOAD, MAX_PAYLOAD, STREAM_MAX_PACKETS, TX_BURST, TX_TICK_MS } from "../shared/limits";
 import { Op, Setting } from "../shared/codes";
 import { NAME_PREFIX, NOTIFY_CHAR_UUID, REQUEST_CHAR_UUID, SERVICE_UUID } from "../shared/uuids";
-import { DONE, HDR_FIRST, MORE, Message, Reassembler, decodeMessage, encodeMessage, packetize, streamPacket } from "../shared/frame";
+import { DONE, HDR_FIRST, HDR_STREAM, MORE, Message, Reassembler, decodeMessage, encodeMessage, packetize, streamPacket } from "../shared/frame";
 import { RECORD_BYTES } from "../shared/record";
 import { boardPayload } from "./board";
 import { logRecord } from "./log";
@@ -9,10 +9,13 @@ import { settingsFlags } from "./settings";
 
 /*
  * The BLE transport: one custom service (REQUEST written by the central, NOTIFY for replies, stream
- * packets and events), a Reassembler for requests, and a TX pacer that sends TX_BURST packets every
- * TX_TICK_MS while its queue is non-empty (no timer otherwise). Log records stream after a LOG_READ
- * reply, each packet made from flash when its turn comes. Packets are at most the payload the
- * central announced in INFO (20 until then, never above the board's).
+ * packets and events), a Reassembler for requests, and a TX pacer, ticking every TX_TICK_MS only while
+ * it has something to send. Notifications that do not fit the radio's queue are dropped silently, so
+ * the pacer never outruns a slow link: message packets go one a tick (a long reply at a 30 ms
+ * interval still fits the queue), and log records stream after a LOG_READ reply, up to TX_BURST a
+ * tick but never more than the central's window beyond its last credit, each packet made from flash
+ * when its turn comes. Packets are at most the payload the central announced in INFO (20 until then,
+ * never above the board's).
  */
 const rq = new Reassembler(MESSAGE_MAX_BYTES);
 const q: Uint8Array[] = [];
@@ -35,6 +38,9 @@ let stBytes = 0;
 let stPer = 0;
 let stPkt = 0;
 let stPkts = 0;
+/** Credit window of the current stream (0: the central sends no credits) and the last credit. */
+let stWin = 0;
+let stCredit = 0;
 const scratch = new Uint8Array(MAX_PAYLOAD);
 
 const streamNext = (): Uint8Array => {
@@ -54,19 +60,24 @@ const streamNext = (): Uint8Array => {
   return streamPacket(stPkt++, scratch, 0, b - a);
 };
 
+const canStream = (): boolean => {
+  return stPkt < stPkts && (!stWin || stPkt < stCredit + stWin);
+};
+
+const notify = (p: Uint8Array): void => {
+  VAL.value = p;
+  try {
+    NRF.updateServices(UPD);
+  } catch (e) {
+    // not connected or not subscribed: lost, as a dropped notification would be
+  }
+};
+
 const txTick = (): void => {
   txTimer = undefined;
-  for (let i = 0; i < TX_BURST; i++) {
-    const p = q.length ? q.shift() : stPkt < stPkts ? streamNext() : undefined;
-    if (!p) return;
-    VAL.value = p;
-    try {
-      NRF.updateServices(UPD);
-    } catch (e) {
-      // not connected or not subscribed: lost, as a dropped notification would be
-    }
-  }
-  txTimer = setTimeout(txTick, TX_TICK_MS);
+  if (q.length) notify(q.shift() as Uint8Array);
+  else for (let i = 0; i < TX_BURST && canStream(); i++) notify(streamNext());
+  if (q.length || canStream()) txTimer = setTimeout(txTick, TX_TICK_MS);
 };
 
 /** Sends one message (split into packets); the first burst goes out at once. */
@@ -93,7 +104,9 @@ export const streamCap = (): number => {
 };
 
 /** Streams the first count records of streamSeqs once the queue (with the reply) is out. */
-export const streamStart = (count: number): void => {
+export const streamStart = (count: number, win: number): void => {
+  stWin = win;
+  stCredit = 0;
   stBytes = count * RECORD_BYTES;
   stPer = payload - 1;
   stPkt = 0;
@@ -102,6 +115,12 @@ export const streamStart = (count: number): void => {
 
 const onWrite = (e: { data: ArrayBuffer }): void => {
   const p = new Uint8Array(e.data);
+  if (p.length === 1 && p[0] & HDR_STREAM) {
+    // a credit for the stream (frame.ts creditPacket): more may go
+    if ((p[0] & 0x7f) > stCredit) stCredit = p[0] & 0x7f;
+    if (txTimer === undefined) txTick();
+    return;
+  }
   const was = rq.active || p[0] & HDR_FIRST;
   const r = rq.push(p);
   if (r === MORE) return;

@@ -103,7 +103,7 @@ on(Op.SettingsSet, 1, true, (b) => {
 });
 on(Op.LogRead, 6, false, (b) => {
   const n = logCollect(u32(b, 0), Math.min(u16(b, 4), streamCap()), streamSeqs);
-  streamStart(n);
+  streamStart(n, b.length > 6 ? b[6] : 0);
   return ok(encodeLogReadReply({ first: n ? streamSeqs[0] : 0, count: n, more: logMore(), newest: logNext - 1 }));
 });
 on(Op.LogAck, 4, true, (b) => {

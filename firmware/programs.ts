@@ -59,9 +59,11 @@ export const progInit = (): void => {
       if (!(s < SLOTS)) S.erase(names[i]);
       else if (!k && g > act[s] && committed(names[i])) act[s] = g;
       else if (k && g !== act[s]) {
-        if (g < act[s] || stSlot >= 0) S.erase(names[i]);
+        const b = rd(names[i]) as Uint8Array;
+        // an older generation, a second upload, or a commit marker torn by a power cut (its bytes
+        // cannot be written again): dropped, so the next PROG_BEGIN starts that upload afresh
+        if (g < act[s] || stSlot >= 0 || u32(b, HDR + u16(b, 4)) !== 0xffffffff) S.erase(names[i]);
         else {
-          const b = rd(names[i]) as Uint8Array;
           stSlot = s;
           stGen = g;
           stCrc = u32(b, 0);

@@ -17,6 +17,10 @@ import { MESSAGE_MAX_BYTES } from "./limits";
  *   2     status  u8   0 in requests; codes.ts Status in replies
  *   3..   body         per op, see messages.ts
  *   n-2   crc     u16  CRC-16/CCITT-FALSE over bytes 0..n-3, little-endian
+ *
+ * Credit (central → device, one byte, only while a LOG_READ with a window streams):
+ *   1ccc cccc  c = stream packets seen so far (the highest counter received + 1): the device may
+ *              send up to counter c + window − 1 (limits.ts STREAM_WINDOW)
  */
 export const HDR_STREAM = 0x80;
 export const HDR_FIRST = 0x40;
@@ -76,6 +80,11 @@ export const streamPacket = (counter: number, data: Uint8Array, start: number, e
   p[0] = HDR_STREAM | (counter & 0x7f);
   p.set(data.subarray(start, end), 1);
   return p;
+};
+
+/** The central's credit: it has seen stream packets up to counter `seen` − 1. */
+export const creditPacket = (seen: number): Uint8Array => {
+  return new Uint8Array([HDR_STREAM | (seen & 0x7f)]);
 };
 
 export const isStreamPacket = (p: Uint8Array): boolean => {

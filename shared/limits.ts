@@ -40,7 +40,14 @@ export const MESSAGE_MAX_BYTES = 320;
 /** Largest data chunk in one PROG_WRITE. */
 export const CHUNK_MAX_BYTES = 128;
 /** Stream packets per burst and burst period the device paces its notifications at. */
-export const TX_BURST = 4;
+export const TX_BURST = 3;
+/**
+ * Log streams are flow-controlled by credits: the device keeps at most STREAM_WINDOW stream packets
+ * beyond the last credit in flight (no more than the radio's transmit queue holds, so none is dropped
+ * for want of room however slow the link), and the central credits every STREAM_CREDIT_EVERY packets.
+ */
+export const STREAM_WINDOW = 8;
+export const STREAM_CREDIT_EVERY = 4;
 export const TX_TICK_MS = 7.5;
 /** Stream counter is 7 bits and never wraps inside one LOG_READ. */
 export const STREAM_MAX_PACKETS = 127;
@@ -86,6 +93,8 @@ export const LIMITS = {
   messageMaxBytes: MESSAGE_MAX_BYTES,
   chunkMaxBytes: CHUNK_MAX_BYTES,
   txBurst: TX_BURST,
+  streamWindow: STREAM_WINDOW,
+  streamCreditEvery: STREAM_CREDIT_EVERY,
   txTickMs: TX_TICK_MS,
   streamMaxPackets: STREAM_MAX_PACKETS,
   bundleBudget: BUNDLE_BUDGET,

@@ -105,21 +105,23 @@ export const decodeTimeReply = (b: Uint8Array): TimeReply | null => {
   return b.length < 5 ? null : { uptime: u32(b, 0), boot: b[4] };
 };
 
-/* ---- LOG_READ: request after u32, max u16 ------------------------------------------------------
+/* ---- LOG_READ: request after u32, max u16, [window u8] ----------------------------------------------
  * reply: first u32 (seq of the first record streamed) | count u16 (records streamed now, right after
  * this reply, as stream packets 0..) | more u16 (records after this batch) | newest u32
  */
 export interface LogReadRequest {
   after: number;
   max: number;
+  /** Stream packets the device may send beyond the central's last credit; 0 or absent: no credits. */
+  window?: number;
 }
 
 export const encodeLogRead = (r: LogReadRequest): Uint8Array => {
-  return pack("42", [r.after, r.max]);
+  return r.window ? pack("421", [r.after, r.max, r.window]) : pack("42", [r.after, r.max]);
 };
 
 export const decodeLogRead = (b: Uint8Array): LogReadRequest | null => {
-  return b.length < 6 ? null : { after: u32(b, 0), max: u16(b, 4) };
+  return b.length < 6 ? null : { after: u32(b, 0), max: u16(b, 4), window: b.length > 6 ? b[6] : 0 };
 };
 
 export interface LogReadReply {

@@ -8,14 +8,12 @@
  */
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { Op } from "../../shared/codes";
-import { decodeInfo } from "../../shared/messages";
+import { push } from "../../companion/device/upload";
 import { FLASH_BYTES, FLASH_TARGET, LOG_SEGMENT_RECORDS, LOG_SEGMENTS, PROGRAM_MAX_BYTES, SLOTS } from "../../shared/limits";
 import { encodeProgram } from "../../shared/program";
 import { RECORD_BYTES } from "../../shared/record";
 import { VirtualDevice } from "../../companion/sim/device";
-import { Central } from "../../test/helpers/central";
-import { FIRMWARE, OUT, type Figure, fig, firmwareSource, largestProgram, runSuite } from "./lib";
+import { FIRMWARE, OUT, type Figure, connectSim, fig, firmwareSource, largestProgram, runSuite } from "./lib";
 
 const HDR = 32; // Storage file header
 const align = (n: number) => (n + 3) & ~3;
@@ -67,17 +65,17 @@ runSuite("flash", async () => {
   const t0 = performance.now();
   const dev = new VirtualDevice({ board: "MDBT42Q", bundle: source });
   dev.advance(2000);
-  const c = new Central(dev);
-  c.connect({ mtu: 53 });
-  c.info();
   const image = encodeProgram(largestProgram());
-  for (let slot = 0; slot < SLOTS; slot++) {
-    const r = c.upload(slot, image);
-    if (r.status !== 0) problems.push(`uploading the largest program into slot ${slot} failed with status ${r.status}`);
+  {
+    // what `massager push` does, into every slot, then back to preset 0 for the button
+    const s = await connectSim(dev, { mtu: 53, intervalMs: 7.5, packetsPerInterval: 6 });
+    for (let slot = 0; slot < SLOTS; slot++) {
+      const r = await push(s.client, largestProgram(), { slot });
+      if (r.bytes !== image.length) problems.push(`pushing the largest program into slot ${slot} stored ${r.bytes} B`);
+    }
+    await s.client.selectProgram(0);
+    await s.close();
   }
-  const sel = c.request(Op.ProgSelect, [0]);
-  if (sel.status !== 0) problems.push(`selecting preset 0 failed with status ${sel.status}`);
-  c.disconnect();
   const startDay = Math.ceil(dev.clock.now() / DAY_MS) * DAY_MS;
   dev.clock.advanceTo(startDay + 8 * 3_600_000);
   for (let day = 0; day < DAYS; day++) {
@@ -89,9 +87,9 @@ runSuite("flash", async () => {
   }
   const simMs = performance.now() - t0;
   if (dev.errors.length) problems.push(`firmware errors during the year: ${dev.errors.slice(0, 3).join("; ")}`);
-  c.connect({ mtu: 53 });
-  const info = decodeInfo(c.info().body);
-  c.disconnect();
+  const after = await connectSim(dev, { mtu: 53, intervalMs: 7.5, packetsPerInterval: 6 });
+  const info = after.link.info;
+  await after.close();
   if (!info || info.held !== DAYS || info.unlogged !== 0)
     problems.push(`after ${DAYS} sessions the device holds ${info?.held} records (${info?.unlogged} unlogged)`);
 

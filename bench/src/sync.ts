@@ -28,7 +28,7 @@ import { END_NAMES } from "../../shared/codes";
 import { LOG_SEGMENT_RECORDS } from "../../shared/limits";
 import { type LogRecord, RECORD_BYTES, actualSeconds, decodeRecord } from "../../shared/record";
 import {
-  type Figure, INTERVALS, LINK_MODEL, OUT, PACKETS_PER_INTERVAL as PPI, PACKET_OVERHEAD, PAYLOADS, PPI_SOURCES, connectSim, fig,
+  type Figure, INTERVALS, LINK_MODEL, OUT, PACKETS_PER_INTERVAL as PPI, PACKET_OVERHEAD, PAYLOADS, connectSim, fig,
   firmwareSource, intervalsFor, onAir, round, runSuite,
 } from "./lib";
 
@@ -249,7 +249,7 @@ runSuite("sync", async () => {
     figures,
     linkModel: LINK_MODEL,
     assumptions: [
-      `Packets per connection interval: ${PPI}, both directions (sources: ${PPI_SOURCES.join("; ")}).`,
+      `Packets per connection interval: ${PPI}, both directions (linkModel.packetsPerIntervalSources: Espruino's bluetooth.c and app_config.h, Nordic's S132 SoftDevice specification).`,
       `Bytes on air = ATT payload + ${PACKET_OVERHEAD} B per packet (3 B ATT opcode/handle + 4 B L2CAP header; link-layer header, MIC and CRC not counted), both directions.`,
       "Ours: the whole of `massager sync`'s exchange (INFO, TIME_SET, LOG_READs and their streams, LOG_ACK), measured on the virtual radio with its 8-packet notify queue; the virtual radio delivers a central's write at once, so each request's trip to the device (≤ 1 interval on a real link) is not in the link time.",
       "Ideal = ceil(packets / ppi) × interval, packets = what the device sends in a sync whose queue never overflows (same payload).",

@@ -25,7 +25,7 @@ import { Flash } from "../../companion/sim/flash";
 import { NUS_SERVICE, NUS_TX } from "../../companion/sim/nrf";
 import { CUES, PATTERNS, PATTERN_CUSTOM, type Program, REGIONS, encodeProgram } from "../../shared/program";
 import {
-  type Figure, INTERVALS, LINK_MODEL, PACKETS_PER_INTERVAL as PPI, PACKET_OVERHEAD, PAYLOADS, PPI_SOURCES, connectSim, fig, intervalsFor,
+  type Figure, INTERVALS, LINK_MODEL, PACKETS_PER_INTERVAL as PPI, PACKET_OVERHEAD, PAYLOADS, connectSim, fig, intervalsFor,
   largestProgram, onAir, round, runSuite,
 } from "./lib";
 
@@ -218,7 +218,7 @@ runSuite("upload", async () => {
     linkModel: LINK_MODEL,
     assumptions: [
       `Largest program: ${program.steps.length} custom steps of ${program.steps[0].curve!.length}-point curves, a ${program.name.length}-character name: ${binary.length} B binary, ${json.length} B as a minified program-file JSON.`,
-      `Link model: ${PPI} packets per connection interval each way (sources: ${PPI_SOURCES.join("; ")}); an exchange of k packets up and m down takes ceil(k/${PPI}) + ceil(m/${PPI}) intervals; bytes on air = payload + ${PACKET_OVERHEAD} B per packet.`,
+      `Link model: ${PPI} packets per connection interval each way (sources in linkModel); an exchange of k packets up and m down takes ceil(k/${PPI}) + ceil(m/${PPI}) intervals; bytes on air = payload + ${PACKET_OVERHEAD} B per packet.`,
       `App Loader baseline as in EspruinoAppLoaderCore (js/appinfo.js CHUNKSIZE 2048 and toJS; js/comms.js uploadApp): the first chunk's toJS gives ${encoding}. Left out in its favour: the reset before the upload, the app's .info file and the closing load(); and its writes counted as writes without response (puck.js waits for each write to complete).`,
     ],
     details,

@@ -1,6 +1,6 @@
 import { LIMITS } from "../../shared/limits";
 import { OP_NAMES, Op, STATUS_TEXT, Status } from "../../shared/codes";
-import { DONE, Reassembler, decodeMessage, encodeMessage, isStreamPacket, packetize } from "../../shared/frame";
+import { DONE, Reassembler, creditPacket, decodeMessage, encodeMessage, isStreamPacket, packetize } from "../../shared/frame";
 import { type Info, type SessionStatus, decodeInfo, decodeStatus } from "../../shared/messages";
 import { NOTIFY_CHAR_UUID, REQUEST_CHAR_UUID, SERVICE_UUID } from "../../shared/uuids";
 import { DeviceStatusError, LinkError, LinkLostError, TimeoutError } from "../cli/errors";
@@ -274,6 +274,15 @@ export class Link {
       this.stats.retries++;
       this.log(`retry ${what} id=${id} (${attempt + 1})`);
     }
+  }
+
+  /**
+   * Credits a flow-controlled log stream: stream packets up to counter `seen` − 1 have arrived (or
+   * are given up on). Written without response and without waiting: a lost credit only slows the
+   * stream until the next one.
+   */
+  credit(seen: number): void {
+    this.writePacket(creditPacket(seen), "stream credit").catch(() => undefined);
   }
 
   private async writePacket(p: Uint8Array, what: string): Promise<void> {

@@ -63,8 +63,9 @@ export class DeviceClient {
   }
 
   /** LOG_READ: the reply; `count` records follow as stream packets (see sync.ts). */
-  async logRead(after: number, max: number, opts?: RequestOptions): Promise<LogReadReply> {
-    return decode("log-read", decodeLogReadReply, await this.link.request(Op.LogRead, encodeLogRead({ after, max }), opts));
+  async logRead(after: number, max: number, opts?: RequestOptions & { window?: number }): Promise<LogReadReply> {
+    const body = encodeLogRead({ after, max, window: opts?.window });
+    return decode("log-read", decodeLogReadReply, await this.link.request(Op.LogRead, body, opts));
   }
 
   /** LOG_ACK: the device may free every record up to `upTo` (the central has stored them durably). */

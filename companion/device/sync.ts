@@ -1,5 +1,5 @@
 import { END_NAMES, SLOT_BASE } from "../../shared/codes";
-import { LIMITS } from "../../shared/limits";
+import { LIMITS, STREAM_CREDIT_EVERY, STREAM_WINDOW } from "../../shared/limits";
 import { PRESET_COUNT, PRESET_NAMES } from "../../shared/presets";
 import { type LogRecord, RECORD_BYTES, actualSeconds, decodeRecord } from "../../shared/record";
 import { boardByCode } from "../../shared/boards";
@@ -145,7 +145,10 @@ export async function sync(client: DeviceClient, history: History, opts: SyncOpt
   // only after the commit: the device may free what the history now holds
   let acked = 0;
   let held = info.held;
-  const upTo = Math.min(history.lastSeq(deviceId), newest);
+  // the reads reached the device's newest record with no gap left, so every whole record up to
+  // `newest` is in the history now: acknowledging `newest` (not only the last stored seq) also frees
+  // a record torn by a power cut, which no read can ever return (else the device holds it forever)
+  const upTo = newest;
   if (upTo > 0 && (upTo > info.acked || info.held > 0)) {
     const a = await client.ack(upTo);
     acked = a.acked;
@@ -226,20 +229,33 @@ async function readBatch(client: DeviceClient, after: number, opts: SyncOptions)
   // the device sends the reply, then the stream: packets before this read's reply belong to an
   // earlier stream (a resent request's) and are ignored
   let accepting = false;
+  // flow control (frame.ts creditPacket): credit every STREAM_CREDIT_EVERY packets seen, so the device
+  // never has more in flight than the radio's queue holds
+  let seen = 0;
+  let credited = 0;
+  const credit = () => {
+    credited = seen;
+    link.credit(seen);
+  };
   link.setStreamListener((p) => {
     if (!accepting) return;
     const t = Date.now();
     if (lastArrival) maxGap = Math.max(maxGap, t - lastArrival);
     lastArrival = t;
-    packets.set(p[0] & 0x7f, p.subarray(1));
+    const k = p[0] & 0x7f;
+    packets.set(k, p.subarray(1));
+    if (k + 1 > seen) seen = k + 1;
+    if (seen - credited >= STREAM_CREDIT_EVERY) credit();
     wake?.();
   });
   const offDrop = link.onDrop(() => wake?.());
   try {
     const reply = await client.logRead(after, Math.max(1, maxRecords), {
+      window: STREAM_WINDOW,
       onReply: () => {
         accepting = true;
         packets.clear();
+        seen = credited = 0;
       },
     });
     if (reply.count === 0) return { count: 0, more: reply.more, newest: reply.newest, good: [], gap: false, slots: [] };
@@ -248,6 +264,7 @@ async function readBatch(client: DeviceClient, after: number, opts: SyncOptions)
     // wait for every packet, or for the stream to go quiet (its last packets were lost), or a drop
     const idleFloor = opts.idleMs ?? 120;
     const firstMs = opts.firstPacketMs ?? 2000;
+    let nudged = false;
     for (;;) {
       if (complete(packets, expected())) break;
       if (!link.isConnected) throw new LinkLostError("log-read");
@@ -261,7 +278,14 @@ async function readBatch(client: DeviceClient, after: number, opts: SyncOptions)
         };
       });
       wake = null;
+      if (!woke && !nudged && seen > credited) {
+        // quiet with the window spent: the packets after the last credit may be lost; credit what we saw
+        nudged = true;
+        credit();
+        continue;
+      }
       if (!woke) break;
+      nudged = false;
     }
     if (!link.isConnected && !complete(packets, expected())) throw new LinkLostError("log-read");
     return assemble(reply.count, reply.more, reply.newest, after, packets, observedPer(packets, per()));

@@ -44,7 +44,7 @@ async function syncUnder(link: SimLinkModel, device: { txQueue?: number; seed?: 
 describe("sync with dropped notifications", () => {
   it("the device's transmit queue full (4 packets, the radio drains 2 per 15 ms): every record once", async () => {
     const { s, stats } = await syncUnder({ mtu: 23, intervalMs: 15, packetsPerInterval: 2 }, { txQueue: 4, seed: 2 });
-    expect(stats.droppedNotifications).toBeGreaterThan(500); // queue-full drops, not random ones
+    expect(stats.droppedNotifications).toBeGreaterThan(50); // queue-full drops (the queue is smaller than the credit window), not random ones
     expect(stats.randomDrops).toBe(0);
     expect(s.gaps).toBeGreaterThan(0);
   });

@@ -11,11 +11,11 @@ import { Central } from "../helpers/central";
 import { End, Op, Setting, SLOT_BASE, State, Status } from "../../shared/codes";
 import { LIMITS } from "../../shared/limits";
 import { crc32 } from "../../shared/crc";
-import { encodeMessage } from "../../shared/frame";
+import { creditPacket, encodeMessage } from "../../shared/frame";
 import { encodeProgram, PATTERN_CUSTOM, Program } from "../../shared/program";
 import { PRESET_COUNT, presetProgram } from "../../shared/presets";
 import {
-  decodeAckReply, decodeInfo, decodeProgramList, decodeSettings, decodeStatus, decodeTimeReply, decodeU16,
+  decodeAckReply, decodeInfo, decodeLogReadReply, encodeLogRead, decodeProgramList, decodeSettings, decodeStatus, decodeTimeReply, decodeU16,
   encodeProgRead, encodeSettings, encodeU32, INFO_CLOCK_SET, SETTINGS_HAS_PASSKEY,
 } from "../../shared/messages";
 
@@ -145,6 +145,32 @@ describe("BLE requests", () => {
     expect(a.packets.length).toBe(Math.ceil((64 * 20) / 19));
     const b = c.readLog(64, 100);
     expect(b.records.map((r) => r.seq)).toEqual([65, 66, 67, 68, 69, 70]);
+    expect(dev.pendingTimers()).toBe(0);
+  });
+
+  it("a stream with a credit window holds at the window until the central credits, and finishes on credits", async () => {
+    const { dev, c } = await connected();
+    c.info();
+    expect(c.upload(1, encodeProgram(SHORT)).status).toBe(Status.Ok);
+    for (let i = 0; i < 30; i++) runSession(dev, c, SLOT_BASE + 1, 8000);
+    const from = c.stream.length;
+    const m = c.request(Op.LogRead, encodeLogRead({ after: 0, max: 30, window: LIMITS.streamWindow }));
+    expect(decodeLogReadReply(m.body)).toMatchObject({ first: 1, count: 30 });
+    const total = Math.ceil((30 * 20) / 19);
+    const got = () => c.stream.length - from;
+    dev.advance(1000);
+    expect(got()).toBe(LIMITS.streamWindow); // no credit yet: it waits, however long
+    expect(dev.pendingTimers()).toBe(0); // and waits asleep
+    c.writePacket(creditPacket(4));
+    dev.advance(1000);
+    expect(got()).toBe(4 + LIMITS.streamWindow);
+    while (got() < total) {
+      c.writePacket(creditPacket(got()));
+      dev.advance(100);
+    }
+    expect(got()).toBe(total);
+    expect(c.stream.slice(from).map((p) => p[0] & 0x7f)).toEqual(Array.from({ length: total }, (_, i) => i));
+    expect(dev.nrf.stats.droppedNotifications).toBe(0);
     expect(dev.pendingTimers()).toBe(0);
   });
 

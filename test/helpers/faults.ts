@@ -159,3 +159,42 @@ export function expectMotorWithinCap(dev: VirtualDevice): void {
   expect(max).toBeLessThanOrEqual(LIMITS.motorDutyMax + 1e-9);
   expect(min).toBeGreaterThanOrEqual(0);
 }
+
+/**
+ * Drops the link so that exactly `m` request packets (writes to the massager service) reach the
+ * device from now: the (m+1)-th is lost in the air and the link is gone. `seen` gets every packet
+ * that did reach the device. Returns a handle to disarm (restores the radio's own method).
+ */
+export function cutAfterWrites(
+  dev: VirtualDevice,
+  m: number,
+  seen: (p: Uint8Array) => void = () => undefined,
+): { delivered(): number; cut(): boolean; off(): void } {
+  const nrf = dev.nrf;
+  const orig = nrf.centralWrite;
+  let n = 0;
+  let cut = false;
+  nrf.centralWrite = function (service: string, characteristic: string, data: Uint8Array): void {
+    if (!cut && normalize(service) !== NUS_SERVICE) {
+      if (n === m) {
+        cut = true;
+        nrf.centralDisconnect(DISCONNECT_REASON.SUPERVISION_TIMEOUT);
+        return; // written by the central's stack, never received
+      }
+      n++;
+      seen(new Uint8Array(data));
+    }
+    orig.call(nrf, service, characteristic, data);
+  };
+  return {
+    delivered: () => n,
+    cut: () => cut,
+    off: () => {
+      nrf.centralWrite = orig;
+    },
+  };
+}
+
+function normalize(uuid: string): string {
+  return uuid.toLowerCase().replace(/-/g, "");
+}

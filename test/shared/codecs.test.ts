@@ -133,7 +133,8 @@ describe("message bodies round-trip", () => {
   const cases: [string, () => unknown, unknown][] = [
     ["info", () => decodeInfo(encodeInfo(info)), info],
     ["status", () => decodeStatus(encodeStatus(status)), status],
-    ["log read", () => decodeLogRead(encodeLogRead({ after: 70000, max: 64 })), { after: 70000, max: 64 }],
+    ["log read", () => decodeLogRead(encodeLogRead({ after: 70000, max: 64 })), { after: 70000, max: 64, window: 0 }],
+    ["log read with a credit window", () => decodeLogRead(encodeLogRead({ after: 70000, max: 64, window: 8 })), { after: 70000, max: 64, window: 8 }],
     ["log read reply", () => decodeLogReadReply(encodeLogReadReply({ first: 5, count: 64, more: 300, newest: 369 })), { first: 5, count: 64, more: 300, newest: 369 }],
     ["ack reply", () => decodeAckReply(encodeAckReply({ acked: 99, held: 3 })), { acked: 99, held: 3 }],
     ["program begin", () => decodeProgBegin(encodeProgBegin({ slot: 3, size: 603, crc: 0xdeadbeef })), { slot: 3, size: 603, crc: 0xdeadbeef }],
