@@ -1,4 +1,4 @@
-import { MESSAGE_MAX_BYTES, MIN_PAYLOAD, MAX_PAYLOAD, STREAM_MAX_PACKETS, TX_BURST, TX_TICK_MS } from "../shared/limits";
+import { MESSAGE_MAX_BYTES, MIN_PAYLOAD, MAX_PAYLOAD, STREAM_MAX_PACKETS, STREAM_MAX_RECORDS, TX_BURST, TX_TICK_MS } from "../shared/limits";
 import { Op, Setting } from "../shared/codes";
 import { NAME_PREFIX, NOTIFY_CHAR_UUID, REQUEST_CHAR_UUID, SERVICE_UUID } from "../shared/uuids";
 import { DONE, HDR_FIRST, HDR_STREAM, MORE, Message, Reassembler, decodeMessage, encodeMessage, packetize, streamPacket } from "../shared/frame";
@@ -33,7 +33,7 @@ const NOTE: any = (UPD[SERVICE_UUID] = {});
 const VAL: any = (NOTE[NOTIFY_CHAR_UUID] = { notify: true });
 
 /** The stream: seqs of the records of the current LOG_READ (filled by the handler), its bytes, packets. */
-export const streamSeqs = new Uint32Array(64);
+export const streamSeqs = new Uint32Array(STREAM_MAX_RECORDS);
 let stBytes = 0;
 let stPer = 0;
 let stPkt = 0;
@@ -100,7 +100,7 @@ export const setPayload = (n: number): void => {
 
 /** Most records one LOG_READ may stream at the current payload. */
 export const streamCap = (): number => {
-  return Math.min(64, Math.floor((STREAM_MAX_PACKETS * (payload - 1)) / RECORD_BYTES));
+  return Math.min(STREAM_MAX_RECORDS, Math.floor((STREAM_MAX_PACKETS * (payload - 1)) / RECORD_BYTES));
 };
 
 /** Streams the first count records of streamSeqs once the queue (with the reply) is out. */

@@ -52,9 +52,12 @@ export class Cell {
     const buf = pack("4211", [v, ++this.g, 0, 0]);
     buf[6] = crc8(buf, 0, 6);
     const full = this.o >= FILE_BYTES;
-    if (full) this.f ^= 1;
-    S.write(this.n + this.f, buf, full ? 0 : this.o, FILE_BYTES);
-    if (full) S.erase(this.n + (this.f ^ 1));
+    // `f` moves to the other file only once its first slot is written: a write that fails (flash
+    // full) leaves the live file alone, and the next try aims at the other file again
+    const f = full ? this.f ^ 1 : this.f;
+    S.write(this.n + f, buf, full ? 0 : this.o, FILE_BYTES);
+    if (full) S.erase(this.n + this.f);
+    this.f = f;
     this.o = full ? SLOT : this.o + SLOT;
     this.v = v;
   }

@@ -12,9 +12,12 @@ import { S, rd } from "./store";
  * seq is the newest segment's first erased slot. The newest segment is never erased (it carries
  * that floor); with no segment at all the next seq is acked + 1.
  *
- * Records are freed only after the central acknowledges them (LOG_ACK): the ack cell is written
- * first, then fully acknowledged segments are erased, oldest first. When no segment can be made,
- * unacknowledged records are never overwritten: the unlogged counter goes up instead.
+ * Records are freed only after the central acknowledges them (LOG_ACK), which it does once it has
+ * stored them: fully acknowledged segments are erased, oldest first (the newest keeps the seq floor),
+ * then the ack cell is written (on a full flash, the erased segments make the room for it). A full
+ * newest segment goes when the next one is made, if the stored ack covers it (the ack is the floor
+ * then). When no segment can be made, unacknowledged records are never overwritten: the unlogged
+ * counter goes up instead (in RAM while the flash is too full to store it).
  */
 const SEG = LOG_SEGMENT_RECORDS;
 const SEG_BYTES = SEG * RECORD_BYTES;
@@ -51,9 +54,9 @@ export const logInit = (): void => {
   }
 };
 
-/** Erases segments whose records are all acknowledged, oldest first, never the newest. */
-const prune = (): void => {
-  while (segs.length > 1 && segs[1] <= ackCell.v + 1) S.erase(segName(segs.shift() as number));
+/** Erases segments whose records are all acknowledged up to upTo, oldest first, never the newest. */
+const prune = (upTo: number): void => {
+  while (segs.length > 1 && segs[1] <= upTo + 1) S.erase(segName(segs.shift() as number));
 };
 
 /** Appends a record, assigning its seq. Returns false when it could not be stored (unlogged). */
@@ -67,25 +70,30 @@ export const logAppend = (r: LogRecord): boolean => {
       S.write(segName(newest), rec, (seq - newest) * RECORD_BYTES);
       return true;
     }
-    prune();
+    prune(ackCell.v);
+    if (segs.length && ackCell.v >= seq - 1) S.erase(segName(segs.pop() as number));
     if (segs.length < LOG_SEGMENTS) {
       S.write(segName(seq), rec, 0, SEG_BYTES);
       segs.push(logNext++);
-      prune();
       return true;
     }
   } catch (e) {
     // no room in flash: counted below
   }
-  lostCell.set(lostCell.v + 1);
+  const n = lostCell.v + 1;
+  try {
+    lostCell.set(n);
+  } catch (e) {
+    lostCell.v = n;
+  }
   return false;
 };
 
-/** Acknowledges every record up to upTo (clamped to the newest): stored first, then freed. */
+/** Acknowledges every record up to upTo (clamped to the newest): freed, then the ack stored. */
 export const logAck = (upTo: number): void => {
   if (upTo >= logNext) upTo = logNext - 1;
+  prune(Math.max(upTo, ackCell.v));
   if (upTo > ackCell.v) ackCell.set(upTo);
-  prune();
 };
 
 /** Records stored with seq > from, counted from the segments without reading them. */

@@ -20,7 +20,11 @@ E.enableWatchdog(10, true);
 E.on("kill", motorOff);
 clockInit();
 const boot = new Cell("mboot", 0);
-boot.set(boot.v + 1);
+try {
+  boot.set(boot.v + 1);
+} catch (e) {
+  boot.v++; // a full flash must not keep the device from starting
+}
 logInit();
 progInit();
 settingsInit();

@@ -43,14 +43,17 @@ export const CHUNK_MAX_BYTES = 128;
 export const TX_BURST = 3;
 /**
  * Log streams are flow-controlled by credits: the device keeps at most STREAM_WINDOW stream packets
- * beyond the last credit in flight (no more than the radio's transmit queue holds, so none is dropped
- * for want of room however slow the link), and the central credits every STREAM_CREDIT_EVERY packets.
+ * beyond the last credit in flight (fewer than the radio's transmit queue holds, with room for a reply
+ * or an event, so none is dropped for want of room however slow the link), and the central credits
+ * every STREAM_CREDIT_EVERY packets.
  */
-export const STREAM_WINDOW = 8;
+export const STREAM_WINDOW = 6;
 export const STREAM_CREDIT_EVERY = 4;
 export const TX_TICK_MS = 7.5;
 /** Stream counter is 7 bits and never wraps inside one LOG_READ. */
 export const STREAM_MAX_PACKETS = 127;
+/** Records one LOG_READ streams at most (the device keeps their sequence numbers in RAM: 512 bytes). */
+export const STREAM_MAX_RECORDS = 128;
 /**
  * Flash: bundle budget checked by the build; whole-flash target for bundle + programs + log.
  * What the firmware's files take at most (Storage adds a 32-byte header per file, data 4-aligned):
@@ -97,6 +100,7 @@ export const LIMITS = {
   streamCreditEvery: STREAM_CREDIT_EVERY,
   txTickMs: TX_TICK_MS,
   streamMaxPackets: STREAM_MAX_PACKETS,
+  streamMaxRecords: STREAM_MAX_RECORDS,
   bundleBudget: BUNDLE_BUDGET,
   flashBytes: FLASH_BYTES,
   flashTarget: FLASH_TARGET,

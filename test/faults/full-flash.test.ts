@@ -28,42 +28,60 @@ async function withSim(fn: (sim: SimNoble, h: ReturnType<typeof tempHistory>) =>
 }
 
 describe("full flash", () => {
-  for (const [label, segmentsBefore] of [
-    ["one full segment", 1],
-    ["three segments", 3],
+  for (const [label, segmentsBefore, syncedBefore] of [
+    ["one full segment, synced before", 1, true],
+    ["three segments, synced before", 3, true],
+    // never acknowledged: its ack cell has no file yet, and only the freed segments make room for it
+    ["three segments, never synced", 3, false],
   ] as const) {
     it(`flash full of other files (${label}): nothing overwritten, unlogged counted, reclaimed after the ack, logging resumes`, async () => {
       await withSim(async (sim, h) => {
         const dev = sim.device;
         const rnd = seededRandom(31);
         const logged = segmentsBefore * SEG - 4;
-        buttonSessions(dev, logged, rnd);
+        // a device in use: synced once before (its ack cell exists), then more sessions
+        const early = syncedBefore ? 3 : 0;
+        buttonSessions(dev, early, rnd);
+        const { client } = await sim.connect();
+        if (syncedBefore) expect(await sync(client, h.history, { deviceId: "dev" })).toMatchObject({ stored: 3, held: 0 });
+        buttonSessions(dev, logged - early, rnd);
         // every other file the board might hold fills the rest: no new segment (672 bytes) fits,
-        // not even a small cell file
+        // not even a cell's next file (160 bytes)
         dev.flash.fillTo(120);
         const kept = recordsInFlash(dev.flash);
-        expect(kept.size).toBe(logged);
+        // it still starts, however often it restarts (the boot counter's cell cannot move to its
+        // other file when its file fills)
+        await client.link.close();
+        for (let i = 0; i < 20; i++) {
+          dev.reboot();
+          dev.advance(0);
+        }
+        expect(dev.errors).toEqual([]);
         // 4 more fit into the newest segment, the next 7 cannot be logged
         buttonSessions(dev, 11, rnd);
         expect(dev.errors).toEqual([]);
         expect(dev.motor).toBe(0);
-        const { client } = await sim.connect();
-        let info = await client.info();
-        expect(info).toMatchObject({ newest: logged + 4, held: logged + 4, unlogged: 7 });
+        const again = await sim.connect();
+        const info0 = await again.client.info();
+        expect(info0).toMatchObject({ newest: logged + 4, held: logged + 4 - early, unlogged: 7 });
+        expect(info0.boot).toBeGreaterThanOrEqual(17); // counted in RAM once its cell cannot rotate
         const before = recordsInFlash(dev.flash);
         for (const [seq, b] of kept) expect(Buffer.from(before.get(seq)!).equals(Buffer.from(b))).toBe(true);
+        expect(before.size).toBe(kept.size + 4);
         // the companion reports them, and stores every record once
+        await again.link.close();
         const cli = await sim.cli(["info", "--json"], { dataDir: h.dir });
         expect(JSON.parse(cli.stdout).sessions_unlogged).toBe(7);
-        const s = await sync(client, h.history, { deviceId: "dev" });
-        expect(s).toMatchObject({ stored: logged + 4, held: 0, unlogged: 7 });
+        const third = await sim.connect();
+        const s = await sync(third.client, h.history, { deviceId: "dev" });
+        expect(s).toMatchObject({ stored: logged + 4 - early, held: 0, unlogged: 7 });
         expectHistoryHolds(h.history, "dev", before);
         // acknowledged records are freed first: logging resumes, the count of unlogged stays
         buttonSessions(dev, 5, rnd);
         expect(dev.errors).toEqual([]);
-        info = await client.info();
+        const info = await third.client.info();
         expect(info).toMatchObject({ newest: logged + 9, held: 5, unlogged: 7, acked: logged + 4 });
-        const s2 = await sync(client, h.history, { deviceId: "dev" });
+        const s2 = await sync(third.client, h.history, { deviceId: "dev" });
         expect(s2).toMatchObject({ stored: 5, held: 0 });
         expect(h.history.count("dev")).toBe(logged + 9);
         // the filler (someone else's file) was never touched

@@ -133,18 +133,19 @@ describe("BLE requests", () => {
     expect(decodeAckReply(c.request(Op.LogAck, encodeU32(99)).body)).toEqual({ acked: 5, held: 0 });
   });
 
-  it("streams up to 64 records a read at 20-byte payloads, in numbered packets", async () => {
+  it("streams as many records a read as 127 numbered packets carry at 20-byte payloads (120)", async () => {
     const { dev, c } = await connected();
     c.info();
     expect(c.upload(1, encodeProgram(SHORT)).status).toBe(Status.Ok);
-    for (let i = 0; i < 70; i++) runSession(dev, c, SLOT_BASE + 1, 8000);
-    const a = c.readLog(0, 100);
-    expect(a.reply).toMatchObject({ first: 1, count: 64, more: 6, newest: 70 });
-    expect(a.records.map((r) => r.seq)).toEqual(Array.from({ length: 64 }, (_, i) => i + 1));
+    for (let i = 0; i < 126; i++) runSession(dev, c, SLOT_BASE + 1, 8000);
+    const a = c.readLog(0, 200);
+    expect(a.reply).toMatchObject({ first: 1, count: 120, more: 6, newest: 126 });
+    expect(a.records.map((r) => r.seq)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
     expect(a.packets.map((p) => p[0] & 0x7f)).toEqual(Array.from({ length: a.packets.length }, (_, i) => i));
-    expect(a.packets.length).toBe(Math.ceil((64 * 20) / 19));
-    const b = c.readLog(64, 100);
-    expect(b.records.map((r) => r.seq)).toEqual([65, 66, 67, 68, 69, 70]);
+    expect(a.packets.length).toBe(Math.ceil((120 * 20) / 19));
+    expect(a.packets.length).toBeLessThanOrEqual(LIMITS.streamMaxPackets);
+    const b = c.readLog(120, 200);
+    expect(b.records.map((r) => r.seq)).toEqual([121, 122, 123, 124, 125, 126]);
     expect(dev.pendingTimers()).toBe(0);
   });
 
