@@ -34,6 +34,15 @@ import { DISCONNECT_REASON, type NrfHost, VirtualNrf } from "./nrf.js";
 import { type PinSample, PinBank } from "./pins.js";
 import { type Random, seededRandom } from "./prng.js";
 import { BOARDS, type BoardProfile } from "../../shared/boards.js";
+import { assertEspruinoSafe } from "../../scripts/espruino-check.mjs";
+
+/** Sources that passed the Espruino check (parsing a bundle costs ~20 ms: once per process). */
+const passed = new Set<string>();
+const espruinoCheck = (src: string): void => {
+  if (passed.has(src)) return;
+  assertEspruinoSafe(src, "bundle");
+  passed.add(src);
+};
 
 export type { BoardProfile };
 
@@ -53,10 +62,11 @@ export interface VirtualDeviceOptions {
   bundlePath?: string;
   /**
    * Called with the source before it is installed (a throw refuses the install) and before boot
-   * code from flash runs (a throw is recorded in `errors` and that file is skipped). Pass the
-   * Espruino syntax check here (scripts/espruino-check.mjs).
+   * code from flash runs (a throw is recorded in `errors` and that file is skipped). Default: the
+   * Espruino syntax-tree check (scripts/espruino-check.mjs), so the device runs only what a board
+   * would; `false` only for the simulator's own tests of hand-written snippets.
    */
-  checkBundle?: (src: string) => void;
+  checkBundle?: ((src: string) => void) | false;
   /** World time at construction in ms; the first boot happened at 0, so getTime() starts here. */
   startUptimeMs?: number;
   /** BLE transmit queue size in packets (default 8). */
@@ -392,8 +402,9 @@ export class VirtualDevice extends EventEmitter {
   }
 
   private check(src: string): void {
-    if (!this.opts.checkBundle || this.checked.has(src)) return;
-    this.opts.checkBundle(src);
+    const check = this.opts.checkBundle === undefined ? espruinoCheck : this.opts.checkBundle;
+    if (!check || this.checked.has(src)) return;
+    check(src);
     this.checked.add(src);
   }
 

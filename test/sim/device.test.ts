@@ -170,7 +170,7 @@ describe("VirtualDevice", () => {
     expect(dev.state).toBe("off");
     dev.boot();
     expect(dev.errors).toHaveLength(1);
-    expect(dev.errors[0]).toMatch(/^SyntaxError/);
+    expect(dev.errors[0]).toMatch(/^checkBundle refused \.bootcde: .*syntax-error/s);
   });
 
   test("E.reboot() from the firmware restarts it from the event loop", () => {

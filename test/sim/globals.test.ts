@@ -4,8 +4,13 @@ import { VirtualDevice } from "../../companion/sim/device.js";
 import { ESPRUINO_MISSING_GLOBALS, ESPRUINO_MISSING_MEMBERS } from "../../companion/sim/espruino-globals.js";
 
 describe("what Espruino lacks is missing inside the device", () => {
+  test("the device refuses a bundle that fails the Espruino check", () => {
+    expect(() => new VirtualDevice({ bundle: `var m = new Map();` })).toThrow(/missing-builtin/);
+  });
+
   test("new Map() throws ReferenceError in firmware code, and is recorded", () => {
-    const dev = new VirtualDevice({ bundle: `var before = 1; new Map(); var after = 1;` });
+    // past the check (which would refuse it): what the board would do with it
+    const dev = new VirtualDevice({ bundle: `var before = 1; new Map(); var after = 1;`, checkBundle: false });
     expect(dev.errors).toEqual(["ReferenceError: Map is not defined"]);
     expect(dev.console).toContain("Uncaught ReferenceError: Map is not defined");
     expect(dev.global!.before).toBe(1);
