@@ -13,11 +13,12 @@ import { S, rd } from "./store";
  * that floor); with no segment at all the next seq is acked + 1.
  *
  * Records are freed only after the central acknowledges them (LOG_ACK), which it does once it has
- * stored them: fully acknowledged segments are erased, oldest first (the newest keeps the seq floor),
- * then the ack cell is written (on a full flash, the erased segments make the room for it). A full
- * newest segment goes when the next one is made, if the stored ack covers it (the ack is the floor
- * then). When no segment can be made, unacknowledged records are never overwritten: the unlogged
- * counter goes up instead (in RAM while the flash is too full to store it).
+ * stored them: the ack cell is written, then fully acknowledged segments are erased, oldest first
+ * (the newest keeps the seq floor); on a flash too full for the ack cell, they are erased first to
+ * make room for it (the newest still keeps the floor). A full newest segment goes when the next one
+ * is made, if the stored ack covers it (the ack is the floor then). When no segment can be made,
+ * unacknowledged records are never overwritten: the unlogged counter goes up instead (in RAM while
+ * the flash is too full to store it).
  */
 const SEG = LOG_SEGMENT_RECORDS;
 const SEG_BYTES = SEG * RECORD_BYTES;
@@ -89,11 +90,21 @@ export const logAppend = (r: LogRecord): boolean => {
   return false;
 };
 
-/** Acknowledges every record up to upTo (clamped to the newest): freed, then the ack stored. */
+/**
+ * Acknowledges every record up to upTo (clamped to the newest): the ack stored, then the records
+ * freed. With the flash too full to store the ack, the acknowledged segments go first to make room.
+ */
 export const logAck = (upTo: number): void => {
   if (upTo >= logNext) upTo = logNext - 1;
-  prune(Math.max(upTo, ackCell.v));
-  if (upTo > ackCell.v) ackCell.set(upTo);
+  if (upTo > ackCell.v) {
+    try {
+      ackCell.set(upTo);
+    } catch (e) {
+      prune(upTo);
+      ackCell.set(upTo);
+    }
+  }
+  prune(ackCell.v);
 };
 
 /** Records stored with seq > from, counted from the segments without reading them. */

@@ -347,7 +347,8 @@ export class Link {
 /** The STATUS_TEXT sentence for a reply, as an error; PROG_COMMIT's text body (why) is appended. */
 export function statusError(op: number, r: Reply): DeviceStatusError {
   const what = OP_NAMES[op] ?? `op 0x${op.toString(16)}`;
-  let sentence = STATUS_TEXT[r.status] ?? `the device answered with unknown status ${r.status}`;
+  // (an error reply that says "ok" is as unreadable as an unknown status: never "start: ok")
+  let sentence = (r.status !== Status.Ok && STATUS_TEXT[r.status]) || `the device answered with unknown status ${r.status}; update the companion or the firmware (\`massager flash\`)`;
   if (r.status === Status.Invalid && r.body.length > 0 && r.body.every((b) => b >= 0x20 && b < 0x7f))
     sentence += ` (${String.fromCharCode(...r.body)})`;
   return new DeviceStatusError(what, r.status, sentence, r.body);

@@ -65,7 +65,9 @@ export class LocalSimBackend implements SimBackend {
   async connect(model: SimLinkModel): Promise<{ mtu: number }> {
     const nrf = this.device.nrf;
     nrf.dropRate = model.dropRate ?? this.baseDropRate;
-    const c = nrf.centralConnect({ mtu: model.mtu ?? 23, interval: model.intervalMs, packetsPerInterval: model.packetsPerInterval });
+    const c = nrf.centralConnect({
+      mtu: model.mtu ?? 23, interval: model.intervalMs, packetsPerInterval: model.packetsPerInterval, bonded: model.bonded, encrypted: model.encrypted,
+    });
     this.interval = c.interval;
     this.kick();
     return { mtu: c.mtu };

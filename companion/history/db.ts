@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { HistoryError } from "../cli/errors";
@@ -264,6 +264,8 @@ function checkExisting(path: string): void {
     throw new HistoryError(`the history file ${path} cannot be opened (${code(err)}); check its permissions, or point --data-dir at another folder`);
   }
   if (statSync(path).size === 0) return; // an empty file is an empty database: it is initialised
+  if (cutShort(path))
+    throw new HistoryError(`the history file ${path} is damaged or is not a history database; move it aside (mv "${path}" "${path}.bad") and run \`massager sync\` to start a new one`);
   const db = guard(path, () => new (sqlite())(path, { readonly: true, fileMustExist: true }));
   try {
     guard(path, () => {
@@ -271,7 +273,8 @@ function checkExisting(path: string): void {
       if (check !== "ok") throw Object.assign(new Error(String(check)), { code: "SQLITE_CORRUPT" });
       const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
       if (tables.length === 0) return;
-      if (!tables.includes("meta") || !tables.includes("sessions"))
+      const columns = tables.includes("sessions") ? (db.prepare("PRAGMA table_info(sessions)").all() as { name: string }[]).map((c) => c.name) : [];
+      if (!tables.includes("meta") || !SESSION_COLUMNS.split(", ").concat("raw").every((c) => columns.includes(c)))
         throw new HistoryError(`${path} is an SQLite file but not a massager history; move it aside or point --data-dir at another folder`);
       const v = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
       if (v && Number(v.value) > SCHEMA_VERSION)
@@ -280,6 +283,27 @@ function checkExisting(path: string): void {
   } finally {
     db.close();
   }
+}
+
+/**
+ * Whether an SQLite file is shorter than its own header says (a copy or download cut short), read
+ * from its first 100 bytes: SQLite itself would first leave -wal/-shm files beside a WAL-mode file.
+ */
+function cutShort(path: string): boolean {
+  const head = Buffer.alloc(100);
+  const fd = openSync(path, "r");
+  let n: number;
+  try {
+    n = readSync(fd, head, 0, 100, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (n < 100 || head.toString("latin1", 0, 16) !== "SQLite format 3\0") return false; // SQLite says what else is wrong
+  const page = head.readUInt16BE(16) === 1 ? 65536 : head.readUInt16BE(16);
+  const size = statSync(path).size;
+  const pages = head.readUInt32BE(28);
+  const counted = head.readUInt32BE(24) === head.readUInt32BE(92); // the page count is current
+  return size % page !== 0 || (counted && pages * page > size);
 }
 
 /** Runs fn; an SQLite error becomes a HistoryError naming the file and what to do. */

@@ -90,6 +90,32 @@ describe("full flash", () => {
     });
   }
 
+  it("an acknowledgement the full flash cannot store is refused in a sentence, and the stored one is kept", async () => {
+    // 16 syncs fill the ack cell's file: the next ack needs a new 160-byte file, and there is no room
+    await withSim(async (sim, h) => {
+      const dev = sim.device;
+      const rnd = seededRandom(33);
+      const { client } = await sim.connect();
+      for (let i = 0; i < 16; i++) {
+        buttonSessions(dev, 1, rnd);
+        expect(await sync(client, h.history, { deviceId: "dev" })).toMatchObject({ stored: 1, held: 0 });
+      }
+      buttonSessions(dev, SEG - 16, rnd); // the one segment is full
+      dev.flash.fillTo(120);
+      const err = await sync(client, h.history, { deviceId: "dev" }).catch((e) => e);
+      expect(String(err)).toMatch(/log-ack: the device hit an unexpected error/);
+      expect(h.history.count("dev")).toBe(SEG); // stored all the same, never acknowledged
+      expect(dev.errors).toEqual([]);
+      // the ack it had stored survives (a failed rotation must not take the live cell file with it)
+      await client.link.close();
+      dev.reboot();
+      dev.advance(0);
+      const again = await sim.connect();
+      expect(await again.client.info()).toMatchObject({ acked: 16, held: SEG - 16, newest: SEG });
+      expect(recordsInFlash(dev.flash).size).toBe(SEG);
+    });
+  });
+
   it("the log's own budget: 13 full segments, nothing overwritten, unlogged counted; the ack frees the oldest first", async () => {
     await withSim(async (sim, h) => {
       const dev = sim.device;

@@ -225,7 +225,7 @@ async function run(n: number, tornSeed: number): Promise<RunResult & { writes: n
       // nothing earlier damaged or missing (unless acknowledged, which may be freed)
       for (const [seq, b] of before) {
         if (seq <= Math.max(ackBefore, i.acked)) continue;
-        expect(now.has(seq), `record ${seq} survived`).toBe(true);
+        expect(now.has(seq), `write ${n}: record ${seq} survived (acked before ${ackBefore}, now ${i.acked}; now ${[...now.keys()].join(",")}; files ${flash.list().join(",")})`).toBe(true);
         expect(Buffer.from(now.get(seq)!).equals(Buffer.from(b))).toBe(true);
       }
       // at most the record being written is new, and it is whole

@@ -198,3 +198,28 @@ export function cutAfterWrites(
 function normalize(uuid: string): string {
   return uuid.toLowerCase().replace(/-/g, "");
 }
+
+/**
+ * The motor pin's recorded changes, live (no copy: `motorTimeline()` copies the whole timeline,
+ * which a test of thousands of sessions cannot afford). Read only.
+ */
+export function motorLive(dev: VirtualDevice): readonly { t: number; v: number }[] {
+  const outputs = (dev.pins as unknown as { outputs: Map<number, { timeline: { t: number; v: number }[] }> }).outputs;
+  return outputs.get(dev.board.motorPin)?.timeline ?? [];
+}
+
+/** The motor level at virtual time t (binary search over the live timeline). */
+export function motorAt(dev: VirtualDevice, t: number): number {
+  const tl = motorLive(dev);
+  let lo = 0;
+  let hi = tl.length - 1;
+  let v = 0;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (tl[mid].t <= t) {
+      v = tl[mid].v;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return v;
+}

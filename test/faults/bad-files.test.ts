@@ -1,0 +1,189 @@
+/**
+ * Bad files and bad history: each gives one clear sentence on stderr (no stack trace) and its exit
+ * code, and nothing is written: the history file's bytes are unchanged (no -wal / -journal beside
+ * it), and the device is never contacted (no connection, no packet written).
+ *
+ * History (exit 5), for `sync`, `history`, `report` and `export`: a file that cannot be read (its
+ * permissions), a folder where the file should be, garbage bytes, a history cut short, someone
+ * else's SQLite file, a `sessions` table of another shape, a newer schema.
+ * Program files (exit 4), for `push` and `validate`: not JSON, empty, binary garbage, JSON that is
+ * not an object, too large, a folder, unreadable, missing.
+ *
+ * Unreadable files: when the tests run as root (who may read anything), those cases run
+ * `bin/massager.js` as the unprivileged user `nobody`.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import Database from "better-sqlite3";
+import { openHistory } from "../../companion/history/db";
+import { simNoble, type SimNoble } from "../helpers/sim-noble";
+import { bytes, seededRandom } from "../helpers/faults";
+
+const ROOT = process.getuid?.() === 0;
+const NOBODY = 65534;
+const BIN = resolve(__dirname, "../../bin/massager.js");
+
+let sim: SimNoble | undefined;
+const dirs: string[] = [];
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), "massager-bad-"));
+  chmodSync(d, 0o755); // reachable by `nobody` for the unreadable-file cases
+  dirs.push(d);
+  return d;
+}
+
+/** A real history with a few sessions, made through the companion's own code. */
+function realHistory(file: string): void {
+  const h = openHistory(file);
+  h.insertRecords("dev", [1, 2, 3].map((seq) => ({
+    seq, start_unix: 1_800_000_000 + seq * 86400, time_source: "clock", program: 0, program_name: "Daily 4 min", planned_s: 240,
+    actual_s: 240, front_s: 80, crown_s: 80, back_s: 80, end_reason: "finished", battery: 90, raw: new Uint8Array(20).fill(seq),
+  })));
+  h.close();
+}
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** One command: in process against the virtual device, or (unprivileged) as a child process. */
+async function massager(argv: string[], opts: { dataDir: string; asNobody?: boolean }): Promise<Run> {
+  if (opts.asNobody) {
+    const r = spawnSync(process.execPath, [BIN, ...argv, "--data-dir", opts.dataDir], {
+      uid: NOBODY, gid: NOBODY, encoding: "utf8", env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" }, cwd: opts.dataDir, timeout: 20_000,
+    });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  }
+  sim ??= await simNoble();
+  return sim.cli(argv, { dataDir: opts.dataDir });
+}
+
+function expectOneSentence(r: Run, code: number, pattern: RegExp, what: string): void {
+  expect(r.code, `${what}: ${r.stderr}`).toBe(code);
+  expect(r.stdout, what).toBe("");
+  const lines = r.stderr.trimEnd().split("\n");
+  expect(lines, `${what}: ${r.stderr}`).toHaveLength(1);
+  expect(lines[0], what).toMatch(/^massager: /);
+  expect(lines[0], what).toMatch(pattern);
+  expect(r.stderr, what).not.toMatch(/\n\s+at |TypeError|RangeError|SqliteError/);
+}
+
+/** The bytes of every file in the folder (the history and anything beside it). */
+function snapshot(dir: string): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    m.set(name, statSync(p).isDirectory() ? "<dir>" : readFileSync(p).toString("hex"));
+  }
+  return m;
+}
+
+const HISTORY_COMMANDS = [["sync", "--device", "sim"], ["history"], ["report"], ["export", "--csv"]];
+
+describe("a bad history: one sentence, exit 5, nothing written, the device untouched", () => {
+  const cases: [string, (file: string) => void, RegExp, boolean?][] = [
+    ["unreadable (permissions)", (f) => {
+      realHistory(f);
+      chmodSync(f, 0o000);
+    }, /cannot be opened \(EACCES\).*check its permissions/, true],
+    ["a folder", (f) => mkdirSync(f), /is not a file/],
+    ["garbage bytes", (f) => writeFileSync(f, bytes(seededRandom(5), 9000)), /is damaged or is not a history database/],
+    ["a history cut short", (f) => {
+      realHistory(f);
+      const b = readFileSync(f);
+      writeFileSync(f, b.subarray(0, Math.floor(b.length / 2) + 100));
+    }, /is damaged|not a history/],
+    ["someone else's SQLite file", (f) => {
+      const db = new Database(f);
+      db.exec("CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('hello')");
+      db.close();
+    }, /is an SQLite file but not a massager history/],
+    ["a sessions table of another shape", (f) => {
+      const db = new Database(f);
+      db.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT); CREATE TABLE sessions (id INTEGER, note TEXT); INSERT INTO sessions VALUES (1, 'x')");
+      db.close();
+    }, /not a massager history/],
+    ["a newer schema", (f) => {
+      realHistory(f);
+      const db = new Database(f);
+      db.pragma("journal_mode = DELETE");
+      db.prepare("UPDATE meta SET value = '99' WHERE key = 'schema_version'").run();
+      db.close();
+    }, /written by a newer massager/],
+  ];
+  for (const [name, make, message, needsNobody] of cases) {
+    it(name, async () => {
+      const dir = tempDir();
+      const file = join(dir, "history.sqlite");
+      make(file);
+      const before = snapshot(dir);
+      const asNobody = needsNobody && ROOT;
+      for (const argv of HISTORY_COMMANDS) {
+        if (asNobody && argv[0] === "sync") continue; // the child has no in-process virtual device to count packets on
+        const connections = sim?.device.nrf.stats.connections ?? 0;
+        const r = await massager(argv, { dataDir: dir, asNobody });
+        expectOneSentence(r, 5, message, `${name}: ${argv[0]}`);
+        expect(r.stderr).toContain(file);
+        expect(snapshot(dir), `${name}: ${argv[0]} wrote nothing`).toEqual(before);
+        if (sim) {
+          expect(sim.device.nrf.stats.connections, "the device was never contacted").toBe(connections);
+          expect(sim.writes()).toBe(0);
+        }
+      }
+    });
+  }
+});
+
+describe("a bad program file: one sentence, exit 4, the device untouched", () => {
+  it("not JSON, empty, binary garbage, not an object, too large, a folder, unreadable, missing", async () => {
+    const dir = tempDir();
+    const f = (name: string, content: string | Uint8Array) => {
+      const p = join(dir, name);
+      writeFileSync(p, content);
+      return p;
+    };
+    const unreadable = f("secret.json", JSON.stringify({ name: "x", steps: [] }));
+    chmodSync(unreadable, 0o000);
+    mkdirSync(join(dir, "folder.json"));
+    const cases: [string, string, RegExp, boolean?][] = [
+      ["not JSON", f("a.json", "{ name: 'Evening', steps: [ }"), /a\.json: is not JSON .*a program is a JSON object/],
+      ["empty", f("empty.json", ""), /empty\.json: is not JSON/],
+      ["binary garbage", f("garbage.json", bytes(seededRandom(9), 3000)), /garbage\.json: is not JSON/],
+      ["an array", f("array.json", "[1, 2, 3]"), /array\.json: program: must be a JSON object with a name and steps/],
+      ["a number", f("number.json", "42"), /number\.json: program: must be a JSON object/],
+      ["too large", f("big.json", JSON.stringify({ name: "Big", steps: [], pad: "x".repeat(70_000) })), /big\.json: \d+ bytes is too large for a program file/],
+      ["a folder", join(dir, "folder.json"), /folder\.json: is a folder, not a program file/],
+      ["missing", join(dir, "missing.json"), /missing\.json: no such file; check the path/],
+      ["unreadable (permissions)", unreadable, /secret\.json: cannot be read \(EACCES\); check its permissions/, true],
+    ];
+    for (const [name, file, message, needsNobody] of cases) {
+      for (const command of ["validate", "push"]) {
+        const asNobody = needsNobody && ROOT;
+        const r = await massager(command === "push" ? ["push", file, "--device", "sim"] : ["validate", file], { dataDir: dir, asNobody });
+        if (command === "push" || r.stdout === "") expectOneSentence(r, 4, message, `${name}: ${command}`);
+        else {
+          // `validate` lists the rules a JSON object breaks on stdout (here: the one)
+          expect(r.code).toBe(4);
+          expect(r.stderr).toBe("");
+          expect(r.stdout.replace(/:\s+1 problem:\s+/, ": ")).toMatch(message);
+        }
+      }
+    }
+    // nothing reached the device: no connection, not one packet
+    expect(sim!.device.nrf.stats.connections).toBe(0);
+    expect(sim!.writes()).toBe(0);
+    // and the data folder holds no history or device image either
+    expect(existsSync(join(dir, "history.sqlite"))).toBe(false);
+  });
+});
