@@ -16,6 +16,7 @@ import { END_NAMES } from "../../shared/codes";
 import { PRESET_NAMES } from "../../shared/presets";
 import { RECORD_BYTES, encodeRecord } from "../../shared/record";
 import { type Figure, ROOT, fig, median, round, runSuite } from "./lib";
+import { seededRandom } from "../../companion/sim/prng";
 
 const DAY = 86400;
 /** "Today" of the report: fixed, so every run computes the same figures. */
@@ -23,17 +24,6 @@ const TODAY = "2031-06-30";
 const TODAY_UNIX = Date.parse(`${TODAY}T12:00:00Z`) / 1000;
 const YEARS = 5;
 
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PLANNED = [240, 900, 900];
 
@@ -64,7 +54,7 @@ function row(seq: number, start: number, program: number, stoppedEarly: boolean,
 
 /** Five years of realistic use: most days one session (the 4-minute preset), some days none or two, a calm session twice a week. */
 function history(years: number, seed = 7): NewSession[] {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const rows: NewSession[] = [];
   const days = years * 365;
   const first = TODAY_UNIX - days * DAY;

@@ -14,8 +14,6 @@ import type { SimLinkModel } from "../../companion/ble/sim-backend";
 import { SimBindings } from "../../companion/ble/sim-bindings";
 import { DeviceClient } from "../../companion/device/client";
 import { VirtualDevice, type VirtualDeviceOptions } from "../../companion/sim/device";
-import { LIMITS } from "../../shared/limits";
-import { PATTERN_CUSTOM, type Program } from "../../shared/program";
 
 /** The repository root (this file is bundled to bench/.out/<suite>.mjs). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -134,16 +132,7 @@ export function round(x: number, digits = 2): number {
 
 // ------------------------------------------------------------------ programs
 
-/** The largest program the format allows: every limit at its maximum (as test/shared/codecs.test.ts builds it). */
-export function largestProgram(): Program {
-  const steps = [];
-  for (let i = 0; i < LIMITS.maxSteps; i++) {
-    const curve = [];
-    for (let k = 0; k < LIMITS.curveMaxPoints; k++) curve.push(((k * 7 + i) % 101) / 100);
-    steps.push({ region: i % 3, pattern: PATTERN_CUSTOM, duration: 60 + (i % 15), intensity: 1, cue: i % 3, curve, curveStepMs: 2000 });
-  }
-  return { name: "X".repeat(LIMITS.nameMaxBytes), steps };
-}
+export { largestProgram } from "../../shared/largest-program";
 
 // ------------------------------------------------------------------ a massager behind noble
 

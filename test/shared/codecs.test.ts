@@ -3,7 +3,7 @@ import {
   LIMITS, PROGRAM_MAX_BYTES, RECORD_BYTES, Op, Status,
   crc16, crc32, crc8,
   encodeRecord, decodeRecord, isErased, actualSeconds, LogRecord,
-  encodeProgram, decodeProgram, programBytes, presetProgram, PRESET_COUNT, Program, PATTERN_CUSTOM,
+  encodeProgram, decodeProgram, programBytes, presetProgram, PRESET_COUNT,
   encodeInfo, decodeInfo, encodeStatus, decodeStatus, encodeLogRead, decodeLogRead,
   encodeLogReadReply, decodeLogReadReply, encodeAckReply, decodeAckReply, encodeProgramList,
   decodeProgramList, encodeProgBegin, decodeProgBegin, encodeProgWrite, decodeProgWrite,
@@ -11,6 +11,7 @@ import {
   encodeU32, decodeU32, encodeU16, decodeU16, encodeMessage, decodeMessage, packetize,
   Reassembler, DONE, MORE, Message,
 } from "../../shared/index";
+import { largestProgram } from "../../shared/largest-program";
 
 const ascii = (s: string) => new Uint8Array(Buffer.from(s, "latin1"));
 
@@ -29,16 +30,6 @@ describe("crc", () => {
   });
 });
 
-/** The largest program the format allows: every limit at its maximum. */
-export function largestProgram(): Program {
-  const steps = [];
-  for (let i = 0; i < LIMITS.maxSteps; i++) {
-    const curve = [];
-    for (let k = 0; k < LIMITS.curveMaxPoints; k++) curve.push(((k * 7 + i) % 101) / 100);
-    steps.push({ region: i % 3, pattern: PATTERN_CUSTOM, duration: 60 + (i % 15), intensity: 1, cue: i % 3, curve, curveStepMs: 2000 });
-  }
-  return { name: "X".repeat(LIMITS.nameMaxBytes), steps };
-}
 
 describe("log record", () => {
   const rec: LogRecord = {

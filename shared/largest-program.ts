@@ -1,0 +1,18 @@
+import { LIMITS } from "./limits";
+import { PATTERN_CUSTOM, Program, Step } from "./program";
+
+/**
+ * The largest program the format allows: every limit at its maximum (steps, name, curve points),
+ * still valid (its total stays under the longest session). Tests and benchmarks size uploads with it.
+ */
+export const largestProgram = (): Program => {
+  const steps: Step[] = [];
+  for (let i = 0; i < LIMITS.maxSteps; i++) {
+    const curve: number[] = [];
+    for (let k = 0; k < LIMITS.curveMaxPoints; k++) curve.push(((k * 7 + i) % 101) / 100);
+    steps.push({ region: i % 3, pattern: PATTERN_CUSTOM, duration: 60 + (i % 15), intensity: 1, cue: i % 3, curve: curve, curveStepMs: 2000 });
+  }
+  let name = "";
+  while (name.length < LIMITS.nameMaxBytes) name += "X";
+  return { name: name, steps: steps };
+};
