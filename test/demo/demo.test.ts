@@ -45,7 +45,6 @@ describe("massager demo", () => {
       expect(out).toMatch(/Done in [\d.]+ s\./);
       // the demo's history is temporary: the person's own (MASSAGER_HOME) is never touched
       expect(existsSync(join(home, "history.sqlite"))).toBe(false);
-      expect(r.ms).toBeLessThan(30000);
     } finally {
       rmSync(home, { recursive: true, force: true });
     }

@@ -50,17 +50,14 @@ describe("custom programs", () => {
   it("a 20-minute program uploaded over BLE ends at 1200 s of virtual time exactly (no drift)", async () => {
     const { dev, c } = await connected();
     expect(c.upload(0, encodeProgram(TWENTY)).status).toBe(Status.Ok);
-    const real = performance.now();
     expect(c.request(Op.Start, [SLOT_BASE]).status).toBe(Status.Ok);
     const tl0 = dev.motorTimeline().length;
     const start = dev.motorTimeline()[tl0 - 1].t;
     dev.advance(1_300_000);
-    const elapsedReal = performance.now() - real;
     const tl = dev.motorTimeline();
     const end = tl[tl.length - 1];
     expect(end.v).toBe(0);
     expect(end.t - start).toBe(1_200_000);
-    expect(elapsedReal).toBeLessThan(3000);
     // Step by step it is the program: the expected timeline from the uploaded steps.
     const exp = expectedTimeline(TWENTY, start).motor;
     const act = tl.slice(tl0 - 1);

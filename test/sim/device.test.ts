@@ -93,16 +93,13 @@ describe("VirtualDevice", () => {
           if (getTime() - start >= 20 * 60) { clearInterval(iv); analogWrite(13, 0); }
         }, 100);`,
     });
-    const t0 = performance.now();
     dev.advance(20 * 60 * 1000 + 1000);
-    const elapsed = performance.now() - t0;
     const tl = dev.motorTimeline();
     expect(tl).toHaveLength(12000);
     expect(tl[0]).toEqual({ t: 100, v: 0.8, freq: 200 });
     expect(tl[tl.length - 1]).toEqual({ t: 1_200_000, v: 0 });
     expect(dev.levelAt(13, 600_050)).toBe(0.3);
     expect(dev.pendingTimers()).toBe(0);
-    expect(elapsed).toBeLessThan(2000);
   });
 
   test("files persist across reboot and power cut; getTime restarts from 0", () => {
