@@ -1,7 +1,7 @@
-import { boardFor } from "../shared/boards";
+import { deviceBoard } from "../shared/boards";
 
-/** This board's row of the shared board table (pins, PWM, battery API, MTU). */
-export const board = boardFor(__BUILD_BOARD__ || process.env.BOARD);
+/** This board's row of the shared board table (pins, PWM, battery API, MTU): shared/boards.ts deviceBoard. */
+export const board = deviceBoard(__BUILD_BOARD__ || process.env.BOARD);
 
 /** ATT payload this board can carry (its MTU less 3). */
 export const boardPayload = board.mtu - 3;

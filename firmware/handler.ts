@@ -1,11 +1,11 @@
 import { Cap, End, Op, Setting, Status } from "../shared/codes";
 import { Message } from "../shared/frame";
-import { u16, u32 } from "../shared/bytes";
+import { asciiBytes, pack, u16, u32 } from "../shared/bytes";
 import { CHUNK_MAX_BYTES } from "../shared/limits";
 import {
   PROTOCOL_VERSION, INFO_BOND_REQUIRED, INFO_CLOCK_SET, INFO_CONSOLE_LOCKED, INFO_CONSOLE_OPEN, INFO_SESSION,
-  SETTINGS_HAS_PASSKEY, decodeSettings, encodeAckReply, encodeInfo, encodeLogReadReply, encodeProgramList,
-  encodeSettings, encodeStatus, encodeText, encodeTimeReply, encodeU16,
+  SETTINGS_HAS_PASSKEY, ACK_REPLY_LAYOUT, INFO_LAYOUT, LOG_READ_REPLY_LAYOUT, STATUS_LAYOUT, TIME_REPLY_LAYOUT,
+  decodeSettings, encodeProgramList, encodeProgramError, encodeSettings, encodeU16,
 } from "../shared/messages";
 import { S } from "./store";
 import { board, batteryPercent } from "./board";
@@ -19,6 +19,9 @@ import { allowed, hasPasskey, settingsFlags, settingsSet } from "./settings";
 import { bleSend, bleServices, consoleOpen, payload, setPayload, streamCap, streamSeqs, streamStart } from "./ble";
 
 /*
+ * Replies are packed straight from their fields, in the order of the shared encoder's layout
+ * (messages.ts encodeInfo etc.; the tests decode them with the shared decoders).
+ *
  * Request dispatch: a table op → handler(body) that returns the reply's status and leaves the
  * reply's body in `out`. Every request is answered with its op and id and a status: unknown ops get
  * Unsupported, bodies shorter than the op's minimum BadRequest, and, with RequireBond on, ops that
@@ -48,8 +51,8 @@ const ok = (body: Uint8Array | null): number => {
 
 export const statusBody = (cue: number): Uint8Array => {
   const s = sessionStatus();
-  s.cue |= cue;
-  return encodeStatus(s);
+  s[8] |= cue;
+  return pack(STATUS_LAYOUT, s);
 };
 
 const held = (): number => {
@@ -60,34 +63,37 @@ on(Op.Info, 1, false, (b) => {
   setPayload(b[0]);
   const f = settingsFlags();
   return ok(
-    encodeInfo({
-      proto: PROTOCOL_VERSION,
-      board: board.code,
-      battery: batteryPercent(),
-      flags:
+    pack(
+      INFO_LAYOUT,
+      [
+        PROTOCOL_VERSION, // proto
+        board.code, // board
+        batteryPercent(), // battery
         (clockSet ? INFO_CLOCK_SET : 0) |
-        (f & Setting.RequireBond ? INFO_BOND_REQUIRED : 0) |
-        (f & Setting.LockConsole ? INFO_CONSOLE_LOCKED : 0) |
-        (consoleOpen ? INFO_CONSOLE_OPEN : 0) |
-        (sessionActive() ? INFO_SESSION : 0),
-      time: Math.floor(getTime()),
-      uptime: Math.floor(now() / 1000),
-      storageFree: S.getFree(),
-      held: held(),
-      newest: logNext - 1,
-      acked: ackCell.v,
-      unlogged: lostCell.v,
-      caps: Cap.Logs | Cap.Programs | Cap.Control | Cap.Security | Cap.ConsoleLock,
-      payload: payload,
-      boot: boot & 0xff,
-      selected: selCell.v,
-      firmware: __FW_VERSION__,
-    }),
+          (f & Setting.RequireBond ? INFO_BOND_REQUIRED : 0) |
+          (f & Setting.LockConsole ? INFO_CONSOLE_LOCKED : 0) |
+          (consoleOpen ? INFO_CONSOLE_OPEN : 0) |
+          (sessionActive() ? INFO_SESSION : 0), // flags
+        Math.floor(getTime()), // time
+        Math.floor(now() / 1000), // uptime
+        S.getFree(), // storageFree
+        held(), // held
+        logNext - 1, // newest
+        ackCell.v, // acked
+        lostCell.v, // unlogged
+        Cap.Logs | Cap.Programs | Cap.Control | Cap.Security | Cap.ConsoleLock, // caps
+        payload, // payload
+        boot, // boot (low byte)
+        selCell.v, // selected
+        __FW_VERSION__.length, // fwLen
+      ],
+      asciiBytes(__FW_VERSION__), // firmware
+    ),
   );
 });
 on(Op.TimeSet, 4, true, (b) => {
   setClock(u32(b, 0));
-  return ok(encodeTimeReply({ uptime: Math.floor(now() / 1000), boot: boot & 0xff }));
+  return ok(pack(TIME_REPLY_LAYOUT, [Math.floor(now() / 1000), boot]));
 });
 on(Op.Status, 0, false, () => {
   return ok(statusBody(0));
@@ -104,11 +110,11 @@ on(Op.SettingsSet, 1, true, (b) => {
 on(Op.LogRead, 6, false, (b) => {
   const n = logCollect(u32(b, 0), Math.min(u16(b, 4), streamCap()), streamSeqs);
   streamStart(n, b.length > 6 ? b[6] : 0);
-  return ok(encodeLogReadReply({ first: n ? streamSeqs[0] : 0, count: n, more: logMore(), newest: logNext - 1 }));
+  return ok(pack(LOG_READ_REPLY_LAYOUT, [n ? streamSeqs[0] : 0, n, logMore(), logNext - 1]));
 });
 on(Op.LogAck, 4, true, (b) => {
   logAck(u32(b, 0));
-  return ok(encodeAckReply({ acked: ackCell.v, held: held() }));
+  return ok(pack(ACK_REPLY_LAYOUT, [ackCell.v, held()]));
 });
 on(Op.ProgList, 0, false, () => {
   return ok(encodeProgramList(selCell.v, progList()));
@@ -125,7 +131,7 @@ on(Op.ProgWrite, 4, true, (b) => {
 });
 on(Op.ProgCommit, 1, true, (b) => {
   const s = progCommit(b[0]);
-  out = s === Status.Invalid ? encodeText(progError) : s === Status.BadOffset ? encodeU16(stNext) : null;
+  out = s === Status.Invalid ? encodeProgramError(progError as number[]) : s === Status.BadOffset ? encodeU16(stNext) : null;
   return s;
 });
 on(Op.ProgRead, 4, false, (b) => {

@@ -1,5 +1,5 @@
 import { FULL_POWER_LEVEL, FULL_POWER_MAX_S, FULL_POWER_THROTTLE, MOTOR_DUTY_MAX } from "../shared/limits";
-import { BoardProfile } from "../shared/boards";
+import { DeviceBoard } from "../shared/boards";
 
 /*
  * The motor and the cue LED. Levels are 0..1 of the motor cap: the PWM duty is level × MOTOR_DUTY_MAX,
@@ -36,10 +36,10 @@ export const motorOff = (): void => {
   ledSet(0);
 };
 
-export const motorInit = (b: BoardProfile): void => {
+export const motorInit = (b: DeviceBoard): void => {
   pin = b.motorPin;
   freq = b.pwmFreq;
-  led = b.ledPins.length ? b.ledPins[0] : -1;
+  led = b.cueLed;
   motorOff();
 };
 

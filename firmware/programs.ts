@@ -2,9 +2,9 @@ import { PROGRAM_MAX_BYTES, SLOTS } from "../shared/limits";
 import { SLOT_BASE, Status } from "../shared/codes";
 import { crc32 } from "../shared/crc";
 import { pack, u16, u32 } from "../shared/bytes";
-import { Program, decodeProgram, encodeProgram, totalSeconds } from "../shared/program";
-import { validateProgram } from "../shared/validate";
-import { PRESET_COUNT, presetProgram } from "../shared/presets";
+import { Program, readProgram, totalSeconds } from "../shared/program";
+import { programErrors } from "../shared/validate";
+import { PRESET_COUNT, presetImage } from "../shared/presets";
 import { ProgramEntry } from "../shared/messages";
 import { Cell } from "./cell";
 import { S, rd } from "./store";
@@ -32,9 +32,9 @@ let stGen = 0;
 let stSize = 0;
 let stCrc = 0;
 export let stNext = -1;
-/** The selected program id; the first validation error of the last PROG_COMMIT. */
+/** The selected program id; why the last PROG_COMMIT was Invalid (program.ts error tuple). */
 export let selCell: Cell;
-export let progError = "";
+export let progError: number[] | undefined;
 
 const fname = (slot: number, gen: number): string => {
   return "mprog" + slot + "." + gen;
@@ -77,7 +77,7 @@ export const progInit = (): void => {
 
 /** The bytes of program id (presets encoded on the fly), or undefined. */
 export const progBytes = (id: number): Uint8Array | undefined => {
-  if (id < PRESET_COUNT) return encodeProgram(presetProgram(id) as Program);
+  if (id < PRESET_COUNT) return presetImage(id);
   if (progExists(id)) return committed(fname(id - SLOT_BASE, act[id - SLOT_BASE]));
 };
 
@@ -89,8 +89,8 @@ export const progExists = (id: number): boolean => {
 export const progLoad = (id: number): Program | number => {
   const b = progBytes(id);
   if (!b) return Status.NoEntry;
-  const p = decodeProgram(b);
-  return typeof p === "string" || validateProgram(p).length ? Status.Invalid : p;
+  const p = readProgram(b);
+  return Array.isArray(p) || programErrors(p).length ? Status.Invalid : p;
 };
 
 /** Ids in selection order: presets, then filled slots. */
@@ -103,7 +103,7 @@ export const progIds = (): number[] => {
 export const progList = (): ProgramEntry[] => {
   return progIds().map((id) => {
     const b = progBytes(id) as Uint8Array;
-    const p = decodeProgram(b) as Program;
+    const p = readProgram(b) as Program;
     return { id: id, steps: p.steps.length, seconds: totalSeconds(p), crc: crc32(b, 0, b.length, 0), name: p.name };
   });
 };
@@ -166,8 +166,8 @@ export const progCommit = (slot: number): number => {
   const b = rd(name) as Uint8Array;
   let st = Status.Corrupt;
   if (crc32(b, HDR, HDR + stSize, 0) === stCrc) {
-    const p = decodeProgram(b.subarray(HDR, HDR + stSize));
-    progError = typeof p === "string" ? p : validateProgram(p)[0] || "";
+    const p = readProgram(b.subarray(HDR, HDR + stSize));
+    progError = Array.isArray(p) ? p : programErrors(p)[0];
     st = progError ? Status.Invalid : Status.Ok;
   }
   stSlot = -1;

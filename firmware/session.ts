@@ -1,6 +1,5 @@
 import { End, State, Status } from "../shared/codes";
 import { CUE_REGION } from "../shared/program";
-import { SessionStatus } from "../shared/messages";
 import { Plan, cueOn, level, levelAt, next, planOf, regionMs, step, stepAt } from "./schedule";
 import { buzzStop, ledSet, motorLevel, motorOff, motorSet } from "./motor";
 import { clockSet, now, unixAt } from "./clock";
@@ -145,18 +144,20 @@ export const sessionLinkLost = (): void => {
   if (source === SRC_BLE) sessionStop(End.LinkLost);
 };
 
-export const sessionStatus = (): SessionStatus => {
+/** STATUS's fields in messages.ts STATUS_LAYOUT order: state, program, step, region, elapsed,
+ * planned, level, selected, cue. */
+export const sessionStatus = (): number[] => {
   const pl = plan;
   const i = pl ? Math.min(stepAt(pl, elapsed()), pl.c.length - 1) : 0;
-  return {
-    state: state,
-    program: progId,
-    step: i,
-    region: pl ? pl.p.steps[i].region : 0,
-    elapsed: Math.floor(elapsed() / 1000),
-    planned: planned,
-    level: Math.round(motorLevel * 100),
-    selected: selCell.v,
-    cue: pl ? cueOn : 0,
-  };
+  return [
+    state,
+    progId,
+    i,
+    pl ? pl.p.steps[i].region : 0,
+    Math.floor(elapsed() / 1000),
+    planned,
+    Math.round(motorLevel * 100),
+    selCell.v,
+    pl ? cueOn : 0,
+  ];
 };

@@ -88,7 +88,7 @@ const ESBUILD_HINTS = [
  */
 export const FIRMWARE_MANGLE_PROPS = new RegExp("^(" + [
   // frame.ts Message, Reassembler
-  "op", "id", "status", "body", "buf", "len", "next", "active", "message", "partialId", "partialOp", "fail",
+  "op", "id", "status", "body", "buf", "len", "next", "active", "message", "fail",
   // messages.ts bodies
   "proto", "board", "battery", "flags", "uptime", "storageFree", "held", "newest", "acked", "unlogged", "caps",
   "payload", "boot", "selected", "firmware", "program", "step", "region", "elapsed", "planned", "level", "cue",
@@ -98,7 +98,7 @@ export const FIRMWARE_MANGLE_PROPS = new RegExp("^(" + [
   // program.ts Step
   "pattern", "duration", "intensity", "curve", "curveStepMs",
   // boards.ts BoardProfile
-  "code", "motorPin", "buttonPin", "ledPins", "pwmFreq", "mtu", "flashBytes", "vars",
+  "code", "motorPin", "buttonPin", "ledPins", "cueLed", "pwmFreq", "mtu", "flashBytes", "vars",
 ].join("|") + ")$");
 
 /** Marker for Espruino's `require`: esbuild would otherwise treat `require("Storage")` as a module import. */

@@ -32,6 +32,36 @@ export const BOARDS: BoardProfile[] = [
     pwmFreq: 200, battery: "E", mtu: 131, flashBytes: 8388608, vars: 12000 },
 ];
 
+/** What the device needs of its own row (the firmware's board lookup; names, flash and vars stay out). */
+export interface DeviceBoard {
+  code: number;
+  motorPin: number;
+  buttonPin: number;
+  /** The cue LED (the first of ledPins), -1 when the board has none. */
+  cueLed: number;
+  pwmFreq: number;
+  battery: string;
+  mtu: number;
+}
+
+/** BOARDS' ids in order, and per board: motorPin, buttonPin, cueLed, pwmFreq, E.getBattery (1) or NRF volts (0), mtu. */
+const DEVICE_IDS = ["MDBT42Q", "PUCKJS", "BANGLEJS2"];
+const DEVICE_ROWS = [
+  [13, 0, 1, 200, 0, 53],
+  [28, 0, 5, 200, 1, 53],
+  [19, 17, -1, 200, 1, 131],
+];
+
+/**
+ * The firmware's lookup: boardFor(id)'s device fields, from a compact copy of BOARDS (code = index + 1;
+ * test/shared/codecs.test.ts checks it against BOARDS). Unknown boards get the MDBT42Q default.
+ */
+export const deviceBoard = (id: string | undefined): DeviceBoard => {
+  const i = Math.max(0, DEVICE_IDS.indexOf(id as string));
+  const r = DEVICE_ROWS[i];
+  return { code: i + 1, motorPin: r[0], buttonPin: r[1], cueLed: r[2], pwmFreq: r[3], battery: r[4] ? "E" : "nrf", mtu: r[5] };
+};
+
 /** The profile for an Espruino board id; unknown boards get the MDBT42Q default. */
 export const boardFor = (id: string | undefined): BoardProfile => {
   for (let i = 0; i < BOARDS.length; i++) if (BOARDS[i].id === id) return BOARDS[i];

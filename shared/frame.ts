@@ -138,15 +138,6 @@ export class Reassembler {
     return this.buf.subarray(0, this.len);
   }
 
-  /** The id of the message in progress or just failed, when its first bytes arrived; else 0. */
-  partialId(): number {
-    return this.len >= 2 ? this.buf[1] : 0;
-  }
-
-  partialOp(): number {
-    return this.len >= 1 ? this.buf[0] : 0;
-  }
-
   private fail(code: number): number {
     this.active = false;
     return code;

@@ -1,4 +1,5 @@
 import { asciiBytes, asciiString, concatBytes, pack, u16, u32 } from "./bytes";
+import { PE } from "./program";
 
 /*
  * Message bodies, per op (frame.ts wraps them with op, id, status and crc). All little-endian.
@@ -38,8 +39,15 @@ export interface Info {
   firmware: string;
 }
 
+/** pack() layouts of the replies the device sends (its handlers pack them directly, in this order). */
+export const INFO_LAYOUT = "1111444244211111";
+export const STATUS_LAYOUT = "111122111";
+export const TIME_REPLY_LAYOUT = "41";
+export const LOG_READ_REPLY_LAYOUT = "4224";
+export const ACK_REPLY_LAYOUT = "42";
+
 export const encodeInfo = (i: Info): Uint8Array => {
-  return pack("1111444244211111", [
+  return pack(INFO_LAYOUT, [
     i.proto, i.board, i.battery, i.flags, i.time, i.uptime, i.storageFree, i.held, i.newest, i.acked, i.unlogged,
     i.caps, i.payload, i.boot, i.selected, i.firmware.length,
   ], asciiBytes(i.firmware));
@@ -72,7 +80,7 @@ export interface SessionStatus {
 }
 
 export const encodeStatus = (s: SessionStatus): Uint8Array => {
-  return pack("111122111", [s.state, s.program, s.step, s.region, s.elapsed, s.planned, s.level, s.selected, s.cue]);
+  return pack(STATUS_LAYOUT, [s.state, s.program, s.step, s.region, s.elapsed, s.planned, s.level, s.selected, s.cue]);
 };
 
 export const decodeStatus = (b: Uint8Array): SessionStatus | null => {
@@ -98,7 +106,7 @@ export interface TimeReply {
 }
 
 export const encodeTimeReply = (r: TimeReply): Uint8Array => {
-  return pack("41", [r.uptime, r.boot]);
+  return pack(TIME_REPLY_LAYOUT, [r.uptime, r.boot]);
 };
 
 export const decodeTimeReply = (b: Uint8Array): TimeReply | null => {
@@ -132,7 +140,7 @@ export interface LogReadReply {
 }
 
 export const encodeLogReadReply = (r: LogReadReply): Uint8Array => {
-  return pack("4224", [r.first, r.count, r.more, r.newest]);
+  return pack(LOG_READ_REPLY_LAYOUT, [r.first, r.count, r.more, r.newest]);
 };
 
 export const decodeLogReadReply = (b: Uint8Array): LogReadReply | null => {
@@ -146,7 +154,7 @@ export interface AckReply {
 }
 
 export const encodeAckReply = (r: AckReply): Uint8Array => {
-  return pack("42", [r.acked, r.held]);
+  return pack(ACK_REPLY_LAYOUT, [r.acked, r.held]);
 };
 
 export const decodeAckReply = (b: Uint8Array): AckReply | null => {
@@ -258,7 +266,21 @@ export const decodeSettings = (b: Uint8Array): Settings | null => {
   return { flags: b[0], passkey: asciiString(b, 1, b.length - 1) };
 };
 
-/** A text body (errors from PROG_COMMIT's validation). */
+/* ---- PROG_COMMIT Invalid reply: why the device refused the program (program.ts PE / PR) ------
+ *  0 step u8 (0xFF: the program as a whole) | 1 field u8 (PE) | 2 rule u8 (PR) | 3 k u8 (level index)
+ *  4 value u32 (the offending value or count; ×100 for the fraction fields PE.Intensity, PE.Level)
+ * e.g. 03 0a 02 00 fa 00 00 00: steps[3].intensity, above the limit, 2.5. The companion prints it
+ * with describeProgramError(decodeProgramError(body)): "steps[3].intensity: 2.5 is above the limit 1.0".
+ */
+export const encodeProgramError = (e: number[]): Uint8Array => {
+  return pack("11114", [e[0], e[1], e[2], e[3], e[1] >= PE.Intensity ? Math.round(e[4] * 100) : e[4]]);
+};
+
+export const decodeProgramError = (b: Uint8Array): number[] | null => {
+  return b.length < 8 ? null : [b[0], b[1], b[2], b[3], b[1] >= PE.Intensity ? u32(b, 4) / 100 : u32(b, 4)];
+};
+
+/** A text body (firmware before the structured PROG_COMMIT errors; kept for reading old replies). */
 export const encodeText = (s: string): Uint8Array => {
   return asciiBytes(s.length > 120 ? s.substring(0, 120) : s);
 };

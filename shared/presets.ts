@@ -1,3 +1,4 @@
+import { asciiBytes } from "./bytes";
 import { CUE_NONE, CUE_REGION, Program, Step } from "./program";
 
 /*
@@ -21,7 +22,24 @@ const PRESET_STEPS = [
    2, 4, 60, 35, 2, 3, 120, 40, 2, 2, 120, 35],
 ];
 
-export const PRESET_COUNT = PRESET_STEPS.length;
+/** (A literal, so the bundler inlines it; test/shared/codecs.test.ts checks it against the tables.) */
+export const PRESET_COUNT = 3;
+
+/**
+ * The presets as the device keeps them: each one's program image (program.ts encodeProgram of
+ * presetProgram(i)), base64. Cheaper in flash and RAM than the tables above and an encoder;
+ * test/shared/codecs.test.ts checks they are exactly those images.
+ */
+const PRESET_IMAGES = [
+  "AQYLRGFpbHkgNCBtaW4AACgAPAEAAygANwABASgAPAEBAygANwACAigAPAECAygANwA=",
+  "AQwMRGFpbHkgMTUgbWluAAA8AEEBAANaADwAAAE8AEEAAAJaADcAAQA8AEEBAQNaADwAAQE8AEEAAQJaADcAAgA8AEEBAgNaADwAAgE8AEEAAgJaADcA",
+  "AQkLQ2FsbSAxNSBtaW4ABDwAIwEAA3gAKAAAAngAIwABBDwAIwEBA3gAKAABAngAIwACBDwAIwECA3gAKAACAngAIwA=",
+];
+
+/** Preset i's program image (what PROG_READ sends and PROG_LIST's CRC covers). */
+export const presetImage = (i: number): Uint8Array => {
+  return asciiBytes(atob(PRESET_IMAGES[i]));
+};
 
 export const presetProgram = (i: number): Program | null => {
   const q = PRESET_STEPS[i];

@@ -1,4 +1,8 @@
 import { asciiBytes, asciiString, concatBytes, pack, u16 } from "./bytes";
+import {
+  CURVE_MAX_POINTS, CURVE_MIN_POINTS, CURVE_STEP_MAX_MS, CURVE_STEP_MIN_MS, INTENSITY_MAX, LONGEST_SESSION_S, MAX_STEPS,
+  NAME_MAX_BYTES, STEP_MAX_S, STEP_MIN_S,
+} from "./limits";
 
 /*
  * Session program, binary form (what is uploaded and stored in a slot):
@@ -110,20 +114,117 @@ export const encodeProgram = (p: Program): Uint8Array => {
   return b;
 };
 
-/**
- * Decodes a program image. Returns a string saying what is wrong with the bytes when it cannot;
- * the limits themselves are checked by validateProgram (validate.ts), on both sides.
+/*
+ * Program errors, structured, from the decoder (readProgram) and the validator (validate.ts
+ * programErrors), on both sides: a tuple [step, field, rule, k, value]
+ *   step   the step index, or PE_WHOLE (0xFF) for the program as a whole
+ *   field  PE (which field), rule PR (what is wrong with it)
+ *   k      the level index for PE.Level (steps[i].curve[k])
+ *   value  the offending value (or count) where the sentence has one, else 0
+ * The device sends the first one in PROG_COMMIT's Invalid reply (messages.ts encodeProgramError);
+ * describeProgramError prints the sentence, e.g. "steps[0].intensity: 2.5 is above the limit 1.0".
+ * Fields from PE.Intensity on are fractions 0..1 (sent ×100 on the wire).
  */
-export const decodeProgram = (b: Uint8Array): Program | string => {
-  if (b.length < 3) return "program: truncated header";
-  if (b[0] !== PROGRAM_VERSION) return "program: unknown format version " + b[0];
+export const PE_WHOLE = 0xff;
+
+export const enum PE {
+  Program = 0,
+  Name = 1,
+  Steps = 2,
+  Step = 3,
+  Region = 4,
+  Pattern = 5,
+  Duration = 6,
+  Cue = 7,
+  Curve = 8,
+  CurveStepMs = 9,
+  Intensity = 10,
+  Level = 11,
+}
+
+export const enum PR {
+  NotNumber = 0,
+  Below = 1,
+  Above = 2,
+  NotWhole = 3,
+  CueShort = 4,
+  NotMultiple10 = 5,
+  CurveCount = 6,
+  NotCustom = 7,
+  NameLength = 8,
+  NameChar = 9,
+  NoSteps = 10,
+  TooMany = 11,
+  Total = 12,
+  Header = 13,
+  Truncated = 14,
+  Version = 15,
+  NamePast = 16,
+  Extra = 17,
+}
+
+/** Field names after "steps[i]" (or alone for the program as a whole), by PE. */
+const FIELD_TEXT = ["program", "name", "steps", "", ".region", ".pattern", ".duration", ".cue", ".curve", ".curveStepMs", ".intensity", ".curve["];
+/** Per PE: the range [lo, hi] and the unit the Below / Above sentences print. */
+const FIELD_RANGE: { [f: number]: [number, number, string] } = {
+  4: [0, REGION_MAX, ""],
+  5: [0, PATTERN_CUSTOM, ""],
+  6: [STEP_MIN_S, STEP_MAX_S, " s"],
+  7: [0, CUE_TAP, ""],
+  9: [CURVE_STEP_MIN_MS, CURVE_STEP_MAX_MS, " ms"],
+  10: [0, INTENSITY_MAX, ""],
+  11: [0, 1, ""],
+};
+
+/** Prints 1 as "1.0" so limits on a 0..1 scale read as fractions. */
+const num = (x: number): string => {
+  return x % 1 === 0 ? x + ".0" : "" + x;
+};
+
+/** The sentence for a program error tuple (companion side: the device never builds the text). */
+export const describeProgramError = (e: ArrayLike<number>): string => {
+  const f = e[1];
+  const v = e[4];
+  const r = FIELD_RANGE[f] || [0, 0, ""];
+  const show = (x: number): string => (f >= PE.Intensity ? num(x) : x) + r[2];
+  const field = e[0] === PE_WHOLE ? FIELD_TEXT[f] : "steps[" + e[0] + "]" + FIELD_TEXT[f] + (f === PE.Level ? e[3] + "]" : "");
+  const rule = [
+    "must be a number",
+    show(v) + " is below the limit " + show(r[0]),
+    show(v) + " is above the limit " + show(r[1]),
+    v + " must be a whole number",
+    "too short for its cue",
+    "must be a multiple of 10 ms",
+    "needs " + CURVE_MIN_POINTS + " to " + CURVE_MAX_POINTS + " levels",
+    "only a custom pattern takes a curve",
+    "must be 1 to " + NAME_MAX_BYTES + " characters",
+    "character " + v + " is not printable ASCII",
+    "at least one step is needed",
+    v + " steps is above the limit " + MAX_STEPS,
+    "total " + v + " s is above the longest session " + LONGEST_SESSION_S + " s",
+    "truncated header",
+    "truncated",
+    "unknown format version " + v,
+    "name runs past the end",
+    v + " unexpected bytes after the last step",
+  ][e[2]];
+  return field + ": " + (rule === undefined ? "rule " + e[2] : rule);
+};
+
+/**
+ * Decodes a program image. Returns a program error tuple saying what is wrong with the bytes when
+ * it cannot; the limits themselves are checked by validate.ts programErrors, on both sides.
+ */
+export const readProgram = (b: Uint8Array): Program | number[] => {
+  if (b.length < 3) return [PE_WHOLE, PE.Program, PR.Header, 0, 0];
+  if (b[0] !== PROGRAM_VERSION) return [PE_WHOLE, PE.Program, PR.Version, 0, b[0]];
   const n = b[1];
   const L = b[2];
   let o = 3 + L;
-  if (o > b.length) return "program: name runs past the end";
+  if (o > b.length) return [PE_WHOLE, PE.Program, PR.NamePast, 0, 0];
   const steps: Step[] = [];
   for (let i = 0; i < n; i++) {
-    if (o + 6 > b.length) return "steps[" + i + "]: truncated";
+    if (o + 6 > b.length) return [i, PE.Step, PR.Truncated, 0, 0];
     const s: Step = {
       region: b[o],
       pattern: b[o + 1],
@@ -134,7 +235,7 @@ export const decodeProgram = (b: Uint8Array): Program | string => {
     o += 6;
     if (s.pattern === PATTERN_CUSTOM) {
       const k = b[o + 1];
-      if (o + 2 > b.length || o + 2 + k > b.length) return "steps[" + i + "].curve: truncated";
+      if (o + 2 > b.length || o + 2 + k > b.length) return [i, PE.Curve, PR.Truncated, 0, 0];
       s.curveStepMs = b[o] * 10;
       const c: number[] = [];
       for (let j = 0; j < k; j++) c.push(b[o + 2 + j] / 100);
@@ -143,8 +244,14 @@ export const decodeProgram = (b: Uint8Array): Program | string => {
     }
     steps.push(s);
   }
-  if (o !== b.length) return "program: " + (b.length - o) + " unexpected bytes after the last step";
+  if (o !== b.length) return [PE_WHOLE, PE.Program, PR.Extra, 0, b.length - o];
   return { name: asciiString(b, 3, L), steps: steps };
+};
+
+/** readProgram with the error as its sentence (companion side). */
+export const decodeProgram = (b: Uint8Array): Program | string => {
+  const p = readProgram(b);
+  return Array.isArray(p) ? describeProgramError(p) : p;
 };
 
 /** The curve (levels 0..1) and ms per level the motor plays for a step. */

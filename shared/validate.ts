@@ -2,81 +2,77 @@ import {
   CURVE_MAX_POINTS, CURVE_MIN_POINTS, CURVE_STEP_MAX_MS, CURVE_STEP_MIN_MS, INTENSITY_MAX, LONGEST_SESSION_S, MAX_STEPS,
   NAME_MAX_BYTES, STEP_MAX_S, STEP_MIN_S,
 } from "./limits";
-import { CUES, CUE_NONE, CUE_REGION, CUE_TAP, PATTERNS, PATTERN_CUSTOM, Program, REGIONS, REGION_MAX, Step, cueMs } from "./program";
+import {
+  CUES, CUE_NONE, CUE_REGION, CUE_TAP, PATTERNS, PATTERN_CUSTOM, PE, PE_WHOLE, PR, Program, REGIONS, REGION_MAX, Step, cueMs,
+  describeProgramError,
+} from "./program";
 
 /*
  * One validator, run by the companion before it sends and by the device before it activates.
- * Every error names the field and the rule, e.g. `steps[2].intensity: 1.4 is above the limit 1.0`.
+ * Errors are structured (program.ts PE / PR tuples: the device sends the first one in 8 bytes);
+ * validateProgram prints them, e.g. `steps[2].intensity: 1.4 is above the limit 1.0`.
  */
 
-/** Prints 1 as "1.0" so limits on a 0..1 scale read as fractions. */
-const num = (x: number): string => {
-  return x % 1 === 0 ? x + ".0" : "" + x;
-};
-
 const isInt = (x: number): boolean => {
-  return typeof x === "number" && x === x && Math.floor(x) === x;
+  return typeof x === "number" && Math.floor(x) === x;
 };
 
-const range = (errors: string[], field: string, x: number, lo: number, hi: number, unit: string, frac: boolean): void => {
-  const show = (v: number): string => (frac ? num(v) : v) + unit;
-  if (typeof x !== "number" || x !== x || x === Infinity || x === -Infinity) {
-    errors.push(field + ": must be a number");
-  } else if (x < lo || x > hi) {
-    errors.push(field + ": " + show(x) + (x < lo ? " is below the limit " + show(lo) : " is above the limit " + show(hi)));
-  } else if (!frac && !isInt(x)) {
-    errors.push(field + ": " + x + " must be a whole number");
-  }
+const range = (errors: number[][], i: number, f: number, k: number, x: number, lo: number, hi: number, whole: boolean): void => {
+  if (typeof x !== "number" || x - x !== 0) errors.push([i, f, PR.NotNumber, k, 0]);
+  else if (x < lo || x > hi) errors.push([i, f, x < lo ? PR.Below : PR.Above, k, x]);
+  else if (whole && Math.floor(x) !== x) errors.push([i, f, PR.NotWhole, k, x]);
 };
 
-/** The device's rules, over a decoded program. Returns every error; empty means valid. */
-export const validateProgram = (p: Program): string[] => {
-  const errors: string[] = [];
+/** The device's rules, over a decoded program. Returns every error as a PE / PR tuple; empty means valid. */
+export const programErrors = (p: Program): number[][] => {
+  const errors: number[][] = [];
   const name = p.name;
   if (typeof name !== "string" || name.length < 1 || name.length > NAME_MAX_BYTES) {
-    errors.push("name: must be 1 to " + NAME_MAX_BYTES + " characters");
+    errors.push([PE_WHOLE, PE.Name, PR.NameLength, 0, 0]);
   } else {
     for (let i = 0; i < name.length; i++) {
       const c = name.charCodeAt(i);
       if (c < 0x20 || c > 0x7e) {
-        errors.push("name: character " + (i + 1) + " is not printable ASCII");
+        errors.push([PE_WHOLE, PE.Name, PR.NameChar, 0, i + 1]);
         break;
       }
     }
   }
   const steps = p.steps;
-  if (!steps || steps.length < 1) errors.push("steps: at least one step is needed");
-  else if (steps.length > MAX_STEPS)
-    errors.push("steps: " + steps.length + " steps is above the limit " + MAX_STEPS);
+  if (!steps || steps.length < 1) errors.push([PE_WHOLE, PE.Steps, PR.NoSteps, 0, 0]);
+  else if (steps.length > MAX_STEPS) errors.push([PE_WHOLE, PE.Steps, PR.TooMany, 0, steps.length]);
   let total = 0;
   for (let i = 0; steps && i < steps.length && i < MAX_STEPS; i++) {
     const s = steps[i];
-    const f = "steps[" + i + "]";
-    range(errors, f + ".region", s.region, 0, REGION_MAX, "", false);
-    range(errors, f + ".pattern", s.pattern, 0, PATTERN_CUSTOM, "", false);
-    range(errors, f + ".duration", s.duration, STEP_MIN_S, STEP_MAX_S, " s", false);
-    range(errors, f + ".intensity", s.intensity, 0, INTENSITY_MAX, "", true);
-    range(errors, f + ".cue", s.cue, 0, CUE_TAP, "", false);
-    if (isInt(s.duration) && s.duration * 1000 <= cueMs(s.cue))
-      errors.push(f + ".duration: too short for its cue");
+    range(errors, i, PE.Region, 0, s.region, 0, REGION_MAX, true);
+    range(errors, i, PE.Pattern, 0, s.pattern, 0, PATTERN_CUSTOM, true);
+    range(errors, i, PE.Duration, 0, s.duration, STEP_MIN_S, STEP_MAX_S, true);
+    range(errors, i, PE.Intensity, 0, s.intensity, 0, INTENSITY_MAX, false);
+    range(errors, i, PE.Cue, 0, s.cue, 0, CUE_TAP, true);
+    if (isInt(s.duration) && s.duration * 1000 <= cueMs(s.cue)) errors.push([i, PE.Duration, PR.CueShort, 0, 0]);
     if (s.pattern === PATTERN_CUSTOM) {
       const c = s.curve;
       if (!c || c.length < CURVE_MIN_POINTS || c.length > CURVE_MAX_POINTS) {
-        errors.push(f + ".curve: needs " + CURVE_MIN_POINTS + " to " + CURVE_MAX_POINTS + " levels");
+        errors.push([i, PE.Curve, PR.CurveCount, 0, 0]);
       } else {
-        for (let k = 0; k < c.length; k++) range(errors, f + ".curve[" + k + "]", c[k], 0, 1, "", true);
+        for (let k = 0; k < c.length; k++) range(errors, i, PE.Level, k, c[k], 0, 1, false);
       }
-      range(errors, f + ".curveStepMs", s.curveStepMs as number, CURVE_STEP_MIN_MS, CURVE_STEP_MAX_MS, " ms", false);
-      if (isInt(s.curveStepMs as number) && (s.curveStepMs as number) % 10 !== 0)
-        errors.push(f + ".curveStepMs: must be a multiple of 10 ms");
+      range(errors, i, PE.CurveStepMs, 0, s.curveStepMs as number, CURVE_STEP_MIN_MS, CURVE_STEP_MAX_MS, true);
+      if (isInt(s.curveStepMs as number) && (s.curveStepMs as number) % 10 !== 0) errors.push([i, PE.CurveStepMs, PR.NotMultiple10, 0, 0]);
     } else if (s.curve !== undefined) {
-      errors.push(f + ".curve: only a custom pattern takes a curve");
+      errors.push([i, PE.Curve, PR.NotCustom, 0, 0]);
     }
     if (typeof s.duration === "number") total += s.duration;
   }
-  if (total > LONGEST_SESSION_S)
-    errors.push("steps: total " + total + " s is above the longest session " + LONGEST_SESSION_S + " s");
+  if (total > LONGEST_SESSION_S) errors.push([PE_WHOLE, PE.Steps, PR.Total, 0, total]);
   return errors;
+};
+
+/** programErrors as sentences (the companion's form). */
+export const validateProgram = (p: Program): string[] => {
+  return programErrors(p).map((e) => {
+    return describeProgramError(e);
+  });
 };
 
 const STEP_KEYS = ["region", "pattern", "duration", "intensity", "cue", "curve", "curveStepMs"];

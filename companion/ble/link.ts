@@ -1,7 +1,8 @@
 import { LIMITS } from "../../shared/limits";
 import { OP_NAMES, Op, STATUS_TEXT, Status } from "../../shared/codes";
 import { DONE, Reassembler, creditPacket, decodeMessage, encodeMessage, isStreamPacket, packetize } from "../../shared/frame";
-import { type Info, type SessionStatus, decodeInfo, decodeStatus } from "../../shared/messages";
+import { type Info, type SessionStatus, decodeInfo, decodeProgramError, decodeStatus } from "../../shared/messages";
+import { describeProgramError } from "../../shared/program";
 import { NOTIFY_CHAR_UUID, REQUEST_CHAR_UUID, SERVICE_UUID } from "../../shared/uuids";
 import { DeviceStatusError, LinkError, LinkLostError, TimeoutError } from "../cli/errors";
 import type { NobleCharacteristic, NoblePeripheral, NobleService } from "./noble-types";
@@ -344,12 +345,13 @@ export class Link {
   }
 }
 
-/** The STATUS_TEXT sentence for a reply, as an error; PROG_COMMIT's text body (why) is appended. */
+/** The STATUS_TEXT sentence for a reply, as an error; PROG_COMMIT's Invalid body (why: a program error,
+ * messages.ts encodeProgramError) is appended as its sentence. */
 export function statusError(op: number, r: Reply): DeviceStatusError {
   const what = OP_NAMES[op] ?? `op 0x${op.toString(16)}`;
   // (an error reply that says "ok" is as unreadable as an unknown status: never "start: ok")
   let sentence = (r.status !== Status.Ok && STATUS_TEXT[r.status]) || `the device answered with unknown status ${r.status}; update the companion or the firmware (\`massager flash\`)`;
-  if (r.status === Status.Invalid && r.body.length > 0 && r.body.every((b) => b >= 0x20 && b < 0x7f))
-    sentence += ` (${String.fromCharCode(...r.body)})`;
+  const why = r.status === Status.Invalid ? decodeProgramError(r.body) : null;
+  if (why) sentence += ` (${describeProgramError(why)})`;
   return new DeviceStatusError(what, r.status, sentence, r.body);
 }

@@ -21,8 +21,8 @@ import type { VirtualDevice } from "../../companion/sim/device";
 import { Central } from "../helpers/central";
 import { End, Op, SLOT_BASE, State, Status } from "../../shared/codes";
 import { LIMITS, PROGRAM_MAX_BYTES } from "../../shared/limits";
-import { decodeInfo, decodeStatus, encodeU32 } from "../../shared/messages";
-import { decodeProgram, encodeProgram, PATTERN_CUSTOM, type Program, type Step } from "../../shared/program";
+import { decodeInfo, decodeProgramError, decodeStatus, encodeU32 } from "../../shared/messages";
+import { decodeProgram, describeProgramError, encodeProgram, PATTERN_CUSTOM, type Program, type Step } from "../../shared/program";
 import { validateProgram } from "../../shared/validate";
 import { bytes, device, int, motorAt, motorLive, pick, seededRandom, type Random } from "../helpers/faults";
 
@@ -155,6 +155,8 @@ describe("safety over random programs", () => {
       expect(r.op).toBe(Op.ProgCommit);
       expect(r.status, `${kind} image ${i} (${Buffer.from(img).toString("hex")}): the device's verdict is the validator's`).toBe(valid ? Status.Ok : Status.Invalid);
       if (!valid) {
+        // the device's reason, in 8 bytes, reads as the shared decoder's or validator's first sentence
+        expect(describeProgramError(decodeProgramError(r.body)!)).toBe(typeof decoded === "string" ? decoded : validateProgram(decoded)[0]);
         stats.refused++;
         continue;
       }

@@ -10,8 +10,8 @@ import { expectedTimeline } from "../helpers/timeline";
 import { End, Op, SLOT_BASE, Status } from "../../shared/codes";
 import { LIMITS } from "../../shared/limits";
 import { crc32 } from "../../shared/crc";
-import { decodeText, decodeInfo, decodeProgramList, decodeU16, encodeProgBegin, encodeProgWrite, encodeU32 } from "../../shared/messages";
-import { encodeProgram, PATTERN_CUSTOM, Program } from "../../shared/program";
+import { decodeProgramError, decodeInfo, decodeProgramList, decodeU16, encodeProgBegin, encodeProgWrite, encodeU32 } from "../../shared/messages";
+import { describeProgramError, encodeProgram, PATTERN_CUSTOM, Program } from "../../shared/program";
 
 const devices: VirtualDevice[] = [];
 async function connected(): Promise<{ dev: VirtualDevice; c: Central }> {
@@ -94,7 +94,8 @@ describe("custom programs", () => {
       const m = c.upload(0, bytes);
       expect(m.op).toBe(Op.ProgCommit);
       expect(m.status).toBe(Status.Invalid);
-      expect(decodeText(m.body)).toBe(message);
+      expect(m.body).toHaveLength(8);
+      expect(describeProgramError(decodeProgramError(m.body)!)).toBe(message);
     }
     const list = decodeProgramList(c.request(Op.ProgList).body)!;
     expect(list.entries.find((e) => e.id === SLOT_BASE)!.crc).toBe(crc32(good, 0, good.length, 0));

@@ -3,13 +3,14 @@ import {
   LIMITS, PROGRAM_MAX_BYTES, RECORD_BYTES, Op, Status,
   crc16, crc32, crc8,
   encodeRecord, decodeRecord, isErased, actualSeconds, LogRecord,
-  encodeProgram, decodeProgram, programBytes, presetProgram, PRESET_COUNT,
+  encodeProgram, decodeProgram, programBytes, presetProgram, presetImage, PRESET_COUNT,
   encodeInfo, decodeInfo, encodeStatus, decodeStatus, encodeLogRead, decodeLogRead,
   encodeLogReadReply, decodeLogReadReply, encodeAckReply, decodeAckReply, encodeProgramList,
   decodeProgramList, encodeProgBegin, decodeProgBegin, encodeProgWrite, decodeProgWrite,
   encodeProgRead, decodeProgRead, encodeTimeReply, decodeTimeReply, encodeSettings, decodeSettings,
   encodeU32, decodeU32, encodeU16, decodeU16, encodeMessage, decodeMessage, packetize,
-  Reassembler, DONE, MORE, Message,
+  Reassembler, DONE, MORE, Message, BOARDS, deviceBoard,
+  encodeProgramError, decodeProgramError, describeProgramError,
 } from "../../shared/index";
 import { largestProgram } from "../../shared/largest-program";
 
@@ -64,7 +65,10 @@ describe("program codec", () => {
       const b = encodeProgram(p);
       expect(b.length).toBe(programBytes(p));
       expect(decodeProgram(b)).toEqual(p);
+      // the device's copy (base64 images) is exactly this encoding
+      expect(presetImage(i)).toEqual(b);
     }
+    expect(presetProgram(PRESET_COUNT)).toBeNull();
   });
 
   it("round-trips the largest program, which is exactly PROGRAM_MAX_BYTES minus the spare header byte", () => {
@@ -111,6 +115,30 @@ describe("program codec", () => {
     expect(received).toEqual(image);
     expect(crc32(received, 0, received.length, 0)).toBe(crc32(image, 0, image.length, 0));
     expect(packets).toBeGreaterThan(image.length / 19);
+  });
+});
+
+describe("the firmware's board lookup", () => {
+  it("is BOARDS' device fields, row by row; unknown boards get the MDBT42Q's", () => {
+    for (const b of BOARDS)
+      expect(deviceBoard(b.id)).toEqual({
+        code: b.code, motorPin: b.motorPin, buttonPin: b.buttonPin, cueLed: b.ledPins.length ? b.ledPins[0] : -1,
+        pwmFreq: b.pwmFreq, battery: b.battery, mtu: b.mtu,
+      });
+    expect(deviceBoard(undefined)).toEqual(deviceBoard("MDBT42Q"));
+    expect(deviceBoard("ESP32")).toEqual(deviceBoard("MDBT42Q"));
+  });
+});
+
+describe("program errors (PROG_COMMIT's Invalid body)", () => {
+  it("are 8 bytes that read back as the validator's sentences", () => {
+    const b = encodeProgramError([3, 10, 2, 0, 2.5]);
+    expect([...b]).toEqual([3, 10, 2, 0, 250, 0, 0, 0]);
+    expect(describeProgramError(decodeProgramError(b)!)).toBe("steps[3].intensity: 2.5 is above the limit 1.0");
+    expect(describeProgramError(decodeProgramError(encodeProgramError([1, 11, 2, 4, 1.2]))!)).toBe("steps[1].curve[4]: 1.2 is above the limit 1.0");
+    expect(describeProgramError(decodeProgramError(encodeProgramError([255, 2, 12, 0, 70000]))!)).toBe("steps: total 70000 s is above the longest session 1800 s");
+    expect(describeProgramError(decodeProgramError(encodeProgramError([0, 6, 1, 0, 1]))!)).toBe("steps[0].duration: 1 s is below the limit 2 s");
+    expect(decodeProgramError(b.subarray(0, 7))).toBeNull();
   });
 });
 
