@@ -28,26 +28,21 @@
 import { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
 import { VirtualClock } from "./clock.js";
-import { createFirmwareRealm, type EspruinoHost, type FirmwareRealm, formatValue, type GlobalsBoard } from "./espruino-globals.js";
+import { advertisedName, batteryPercentAt, globalsBoard, resolveBoard } from "./device/board.js";
+import { espruinoCheck } from "./device/bundle-check.js";
+import { describeError } from "./device/describe-error.js";
+import { ReplInput } from "./device/repl-input.js";
+import { Watchdog } from "./device/watchdog.js";
 import { Flash, PowerLossError } from "./flash.js";
 import { DISCONNECT_REASON, type NrfHost, VirtualNrf } from "./nrf.js";
 import { type PinSample, PinBank } from "./pins.js";
 import { type Random, seededRandom } from "./prng.js";
-import { BOARDS, type BoardProfile } from "../../shared/boards.js";
-import { assertEspruinoSafe } from "../../scripts/espruino-check.mjs";
-
-/** Sources that passed the Espruino check (parsing a bundle costs ~20 ms: once per process). */
-const passed = new Set<string>();
-const espruinoCheck = (src: string): void => {
-  if (passed.has(src)) return;
-  assertEspruinoSafe(src, "bundle");
-  passed.add(src);
-};
+import { createFirmwareRealm, type FirmwareRealm } from "./realm/create.js";
+import { formatValue } from "./realm/format.js";
+import type { EspruinoHost } from "./realm/host.js";
+import type { BoardProfile } from "../../shared/boards.js";
 
 export type { BoardProfile };
-
-/** Espruino's default advertised name prefix per board ("Puck.js 1a2b"). */
-const ADVERTISED_NAMES: Record<string, string> = { MDBT42Q: "MDBT42Q", PUCKJS: "Puck.js", BANGLEJS2: "Bangle.js" };
 
 export type DeviceState = "off" | "running" | "hung";
 
@@ -93,13 +88,6 @@ export interface VirtualDeviceOptions {
   autoBoot?: boolean;
 }
 
-interface Watchdog {
-  periodMs: number;
-  auto: boolean;
-  lastKick: number;
-  timer?: { cancel(): void };
-}
-
 export class VirtualDevice extends EventEmitter {
   readonly board: BoardProfile;
   readonly clock: VirtualClock;
@@ -126,16 +114,13 @@ export class VirtualDevice extends EventEmitter {
   private tzMs = 0;
   private wd?: Watchdog;
   private checked = new Set<string>();
-  private replBuffer = "";
-  private replQuiet = false;
+  private readonly repl = new ReplInput();
   private consoleDevice: unknown = "Bluetooth";
 
   constructor(opts: VirtualDeviceOptions = {}) {
     super();
     this.opts = opts;
-    const b = opts.board ?? "MDBT42Q";
-    const profile = typeof b === "string" ? BOARDS.find((x) => x.id === b) : b;
-    if (!profile) throw new Error(`unknown board "${String(b)}" (known: ${BOARDS.map((x) => x.id).join(", ")})`);
+    const profile = resolveBoard(opts.board ?? "MDBT42Q");
     this.board = profile;
     const seed = opts.seed ?? 1;
     this.random = seededRandom(seed);
@@ -148,7 +133,7 @@ export class VirtualDevice extends EventEmitter {
       txQueue: opts.txQueue,
       dropRate: opts.dropRate,
       seed,
-      boardName: ADVERTISED_NAMES[profile.id] ?? profile.name,
+      boardName: advertisedName(profile),
       batteryVolts: opts.batteryVolts,
     });
     this.pins = new PinBank({
@@ -358,37 +343,9 @@ export class VirtualDevice extends EventEmitter {
     return r;
   }
 
-  /**
-   * Console input (Nordic UART or a TCP console): a minimal Espruino REPL. Lines are run when
-   * their brackets balance; Ctrl-C (\x03) clears the line; a line starting with \x10 runs
-   * without printing its result (what espruino-tools sends).
-   */
+  /** Console input (Nordic UART or a TCP console), run line by line as Espruino's REPL does (see ReplInput). */
   consoleInput(text: string): void {
-    for (const ch of text) {
-      if (ch === "\x03") {
-        this.replBuffer = "";
-        this.replQuiet = false;
-        continue;
-      }
-      if (ch === "\x10") {
-        this.replQuiet = true;
-        continue;
-      }
-      if (ch === "\r" || ch === "\n") {
-        if (this.replBuffer.trim() === "") continue;
-        if (!balanced(this.replBuffer)) {
-          this.replBuffer += "\n";
-          continue;
-        }
-        const line = this.replBuffer;
-        const quiet = this.replQuiet;
-        this.replBuffer = "";
-        this.replQuiet = false;
-        this.runConsoleLine(line, quiet);
-        continue;
-      }
-      this.replBuffer += ch;
-    }
+    this.repl.feed(text, (line, quiet) => this.runConsoleLine(line, quiet));
   }
 
   // ------------------------------------------------------------------ internals
@@ -468,10 +425,7 @@ export class VirtualDevice extends EventEmitter {
     this.clock.clearAll();
     this.errors.push(`Hang: a callback ran longer than ${this.opts.hangTimeoutMs} ms`);
     this.emit("hang");
-    if (this.wd) {
-      this.wd.lastKick = this.wd.auto ? this.clock.now() : this.wd.lastKick;
-      this.armWatchdog();
-    }
+    this.wd?.hung();
   }
 
   private powerLoss(err: PowerLossError): void {
@@ -486,11 +440,10 @@ export class VirtualDevice extends EventEmitter {
     this.clock.discardEvents();
     this.pins.reset();
     this.nrf.powerDown(DISCONNECT_REASON.SUPERVISION_TIMEOUT);
-    this.wd?.timer?.cancel();
+    this.wd?.stop();
     this.wd = undefined;
     this.realm = undefined;
-    this.replBuffer = "";
-    this.replQuiet = false;
+    this.repl.clear();
   }
 
   private restart(kind: "reboot" | "load" | "reset"): void {
@@ -500,44 +453,20 @@ export class VirtualDevice extends EventEmitter {
   }
 
   private enableWatchdog(seconds: number, auto: boolean): void {
-    const now = this.clock.now();
-    if (!this.wd) this.wd = { periodMs: Math.max(1, seconds * 1000), auto, lastKick: now };
-    else {
-      this.wd.auto = auto; // the nRF52 watchdog's period cannot change once started
-      this.wd.lastKick = now;
-    }
-    this.armWatchdog();
-  }
-
-  private kickWatchdog(): void {
-    if (this.wd) this.wd.lastKick = this.clock.now();
-  }
-
-  /** One host timer at lastKick + period; when it fires early (kicked meanwhile) it re-arms. */
-  private armWatchdog(): void {
-    const wd = this.wd;
-    if (!wd) return;
-    wd.timer?.cancel();
-    wd.timer = undefined;
-    if (wd.auto && this.state === "running") return; // the idle loop kicks it
-    const gen = this.gen;
-    wd.timer = this.clock.hostTimeout(() => {
-      if (gen !== this.gen || this.wd !== wd) return;
-      const due = wd.lastKick + wd.periodMs;
-      if (due > this.clock.now() && !(wd.auto && this.state === "hung")) {
-        this.armWatchdog();
-        return;
-      }
-      this.watchdogResets++;
-      this.emit("watchdog");
-      this.boot();
-    }, Math.max(0, wd.lastKick + wd.periodMs - this.clock.now()));
+    this.wd ??= new Watchdog(this.clock, seconds, {
+      isRunning: () => this.state === "running",
+      isHung: () => this.state === "hung",
+      bite: () => {
+        this.watchdogResets++;
+        this.emit("watchdog");
+        this.boot();
+      },
+    });
+    this.wd.enable(auto);
   }
 
   private batteryPercent(): number {
-    if (this.opts.batteryPercent !== undefined) return this.opts.batteryPercent;
-    const [lo, hi] = this.board.id === "BANGLEJS2" ? [3.3, 4.2] : [2.0, 3.0];
-    return Math.round(Math.min(100, Math.max(0, ((this.nrf.batteryVolts - lo) / (hi - lo)) * 100)));
+    return this.opts.batteryPercent ?? batteryPercentAt(this.board, this.nrf.batteryVolts);
   }
 
   /** Console output: recorded, echoed, and sent to the BLE UART if a central listens. */
@@ -557,16 +486,10 @@ export class VirtualDevice extends EventEmitter {
     if (this.consoleDevice === "Bluetooth") this.nrf.consoleOutput(text);
   }
 
-  private globalsBoard(): GlobalsBoard {
-    const b = this.board;
-    const maxPin = Math.max(b.motorPin, b.buttonPin, ...b.ledPins) > 31 || b.id === "BANGLEJS2" ? 47 : 31;
-    return { id: b.id, name: b.name, ledPins: b.ledPins, buttonPin: b.buttonPin, battery: b.battery === "E" ? "E" : "nrf", vars: b.vars, maxPin };
-  }
-
   private espruinoHost(gen: number): EspruinoHost {
     const alive = () => gen === this.gen && this.state === "running";
     return {
-      board: this.globalsBoard(),
+      board: globalsBoard(this.board),
       clock: this.clock,
       flash: this.flash,
       nrf: this.nrf,
@@ -589,7 +512,7 @@ export class VirtualDevice extends EventEmitter {
       },
       post: (fn) => this.post(gen, fn),
       enableWatchdog: (s, auto) => this.enableWatchdog(s, auto),
-      kickWatchdog: () => this.kickWatchdog(),
+      kickWatchdog: () => this.wd?.kick(),
       requestRestart: (kind) => this.post(gen, () => this.restart(kind)),
       batteryPercent: () => this.batteryPercent(),
       setConsole: (device) => {
@@ -611,40 +534,4 @@ export class VirtualDevice extends EventEmitter {
       },
     };
   }
-}
-
-/** "Name: message" for an exception from either realm (or a thrown non-Error value). */
-export function describeError(e: unknown): string {
-  if (e !== null && typeof e === "object" && "message" in e) {
-    const err = e as { name?: unknown; message?: unknown };
-    const name = typeof err.name === "string" && err.name ? err.name : "Error";
-    return `${name}: ${String(err.message)}`;
-  }
-  return typeof e === "string" ? JSON.stringify(e) : String(e);
-}
-
-/** Whether brackets balance outside strings and comments (when to run a console line). */
-function balanced(src: string): boolean {
-  let depth = 0;
-  let quote: string | undefined;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i];
-    if (quote) {
-      if (c === "\\") i++;
-      else if (c === quote) quote = undefined;
-      continue;
-    }
-    if (c === "/" && src[i + 1] === "/") {
-      const nl = src.indexOf("\n", i);
-      if (nl < 0) break;
-      i = nl;
-    } else if (c === "/" && src[i + 1] === "*") {
-      const end = src.indexOf("*/", i + 2);
-      if (end < 0) return false;
-      i = end + 1;
-    } else if (c === '"' || c === "'" || c === "`") quote = c;
-    else if (c === "(" || c === "{" || c === "[") depth++;
-    else if (c === ")" || c === "}" || c === "]") depth--;
-  }
-  return depth <= 0 && quote === undefined;
 }

@@ -199,12 +199,12 @@ export class Flash {
     return this.readBytes(name)?.buffer as ArrayBuffer | undefined;
   }
 
-  /** `Storage.readJSON(name, noExceptions)`. */
-  readJSON(name: string, noExceptions?: boolean): unknown {
+  /** `Storage.readJSON(name, noExceptions)`; `parse` lets the firmware's realm make the objects. */
+  readJSON(name: string, noExceptions?: boolean, parse: (s: string) => unknown = JSON.parse): unknown {
     const s = this.read(name);
     if (s === undefined) return undefined;
     try {
-      return JSON.parse(s);
+      return parse(s);
     } catch (e) {
       if (noExceptions) return undefined;
       throw e;

@@ -39,23 +39,12 @@ export {
   type VirtualNrfOptions,
 } from "./nrf.js";
 export { PinBank, type PinSample, type WatchEvent, type WatchOptions } from "./pins.js";
-export {
-  createFirmwareRealm,
-  formatValue,
-  estimateVars,
-  crc32,
-  ESPRUINO_MISSING_GLOBALS,
-  ESPRUINO_MISSING_MEMBERS,
-  type EspruinoHost,
-  type FirmwareRealm,
-  type GlobalsBoard,
-  type RealmOptions,
-} from "./espruino-globals.js";
-export {
-  VirtualDevice,
-  describeError,
-  type BoardProfile,
-  type DeviceState,
-  type VirtualDeviceOptions,
-} from "./device.js";
+export { createFirmwareRealm, type FirmwareRealm, type RealmOptions } from "./realm/create.js";
+export type { EspruinoHost, GlobalsBoard } from "./realm/host.js";
+export { ESPRUINO_MISSING_GLOBALS, ESPRUINO_MISSING_MEMBERS } from "./realm/missing.js";
+export { formatValue } from "./realm/format.js";
+export { estimateVars } from "./realm/memory.js";
+export { crc32 } from "./realm/crc32.js";
+export { VirtualDevice, type BoardProfile, type DeviceState, type VirtualDeviceOptions } from "./device.js";
+export { describeError } from "./device/describe-error.js";
 export { seededRandom, randomInt, type Random } from "./prng.js";

@@ -9,7 +9,7 @@
  * runs in the clock's virtual time, so a sync of a year of logs is reproducible and fast.
  *
  * Two faces:
- * - firmware face (wrapped into the `NRF` global by espruino-globals.ts): `setServices`,
+ * - firmware face (wrapped into the `NRF` global by realm/nrf-api.ts): `setServices`,
  *   `updateServices`, `setAdvertising`, `setSecurity`, `getSecurityStatus`, `disconnect`,
  *   `getBattery`, `setConnectionInterval`, `getAddress`, `setTxPower`, `sleep`, `wake`, `restart`;
  *   the firmware's `NRF.on('connect'|'disconnect')` events are raised through `NrfHost.emit`;

@@ -1,0 +1,52 @@
+/** The interpreter's own globals: print/console, require, process, restarts, base64, and no-op indicators. */
+import { bytesToBinaryString, toBytes } from "../flash.js";
+import type { GlobalsKit } from "./api.js";
+import { base64Decode, base64Encode } from "./base64.js";
+import { formatValue } from "./format.js";
+import type { MemoryUse } from "./memory.js";
+
+/** `print` and `console` (every console method prints one line). */
+export function printApi({ host, api, values }: GlobalsKit) {
+  const print = (...args: unknown[]): void => host.print(args.map((a) => formatValue(a)).join(" "));
+  return {
+    print: api("print", print),
+    console: values.object({ log: print, info: print, warn: print, error: print, debug: print, trace: print }),
+  };
+}
+
+/** `require`: only the Storage module exists. */
+export function requireFunction({ api }: GlobalsKit, storage: unknown) {
+  return api("require", (name: unknown) => {
+    if (name === "Storage") return storage;
+    throw new Error(`Module ${String(name)} not found`);
+  });
+}
+
+export function processObject({ host, api, values }: GlobalsKit, memory: () => MemoryUse): Record<string, unknown> {
+  const { object } = values;
+  return object({
+    env: object({ BOARD: host.board.id, VERSION: "2v29", CONSOLE: "Bluetooth", MODULES: "" }),
+    version: "2v29",
+    memory: api("process.memory", () => {
+      const m = memory();
+      return object({ free: m.free, usage: m.usage, total: m.total, history: 0, gc: 0, gctime: 0, blocksize: 14 });
+    }),
+  });
+}
+
+export function systemApi({ host, api }: GlobalsKit) {
+  return {
+    getSerial: api("getSerial", () => host.nrf.getAddress().slice(0, 17).replace(/:/g, "").padStart(16, "0").replace(/(.{8})/, "$1-")),
+    reset: api("reset", () => host.requestRestart("reset")),
+    load: api("load", () => host.requestRestart("load")),
+    save: api("save", () => {
+      throw new Error("save() is not supported by the virtual device: install the bundle into .bootcde instead");
+    }),
+    btoa: api("btoa", (s: unknown) => base64Encode(toBytes(String(s)))),
+    atob: api("atob", (s: unknown) => bytesToBinaryString(base64Decode(String(s)))),
+    setSleepIndicator: api("setSleepIndicator", () => undefined),
+    setBusyIndicator: api("setBusyIndicator", () => undefined),
+    setDeepSleep: api("setDeepSleep", () => undefined),
+    dump: api("dump", () => undefined),
+  };
+}
