@@ -112,6 +112,15 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import("./commands/programs"),
   },
   {
+    name: "show",
+    summary: "read a program back from the device as the JSON file `massager push` takes",
+    args: [{ name: "id", required: true, description: "program id, slot (s0-s3) or name, as `massager programs` lists" }],
+    options: [{ name: "out", type: "string", arg: "FILE", description: "write the JSON to FILE instead of printing it" }],
+    example: "massager show s1 --out evening.json",
+    device: true,
+    load: () => import("./commands/show"),
+  },
+  {
     name: "select",
     summary: "make a program the one a button press starts",
     args: [{ name: "id", required: true, description: "program id, slot (s0-s3) or name, as `massager programs` lists" }],
