@@ -40,10 +40,14 @@ export interface PushResult {
   selected: boolean;
 }
 
-/** Data bytes per PROG_WRITE: at most LIMITS.chunkMaxBytes, and no more than four packets' worth. */
+/**
+ * Data bytes per PROG_WRITE: LIMITS.chunkMaxBytes, but no more than seven packets' worth, so a chunk
+ * lost to a dropped link costs little to send again. Each chunk waits for its reply (the device
+ * writes it to flash first), so fewer, larger chunks mean fewer round trips.
+ */
 export function chunkSize(payload: number): number {
-  const fourPackets = 4 * (payload - 1) - MSG_OVERHEAD - 3;
-  return Math.max(1, Math.min(LIMITS.chunkMaxBytes, fourPackets));
+  const sevenPackets = 7 * (payload - 1) - MSG_OVERHEAD - 3;
+  return Math.max(1, Math.min(LIMITS.chunkMaxBytes, sevenPackets));
 }
 
 export async function push(client: DeviceClient, program: Program, opts: PushOptions): Promise<PushResult> {

@@ -110,7 +110,7 @@ describe("massager push", () => {
     sim = await simNoble({ link: { mtu: 23 } });
     const big = {
       name: "Long custom",
-      steps: Array.from({ length: 12 }, (_, i) => ({
+      steps: Array.from({ length: 24 }, (_, i) => ({
         region: ["front", "crown", "back"][i % 3], pattern: "custom", duration: 20, intensity: 0.6,
         curve: [0.2, 0.4, 0.6, 0.8, 1, 0.8, 0.6, 0.4], curveStepMs: 200,
       })),
