@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EventEmitter } from "node:events";
 import { main } from "../../companion/cli/main";
+import { runCli } from "../helpers/cli";
 import { parseArgv, helpText } from "../../companion/cli/parse";
 import { COMMANDS } from "../../companion/cli/commands";
 import { NO_ADAPTER_MESSAGE, NoAdapterError, UsageError } from "../../companion/cli/errors";
@@ -14,16 +15,7 @@ import { buildCompanion } from "../../scripts/build.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-async function run(argv: string[], env: Record<string, string> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, {
-    stdout: { write: (s: string) => (stdout += s), isTTY: false },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    env,
-  });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 describe("argv → parsed options", () => {
   const table: [string[], object][] = [

@@ -2,23 +2,14 @@ import { afterAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../../companion/cli/main";
+import { runCli } from "../helpers/cli";
 import { STATUS_TEXT, Status } from "../../shared/codes";
 
 // `massager settings` against the virtual device (its flash persists in the data dir between runs).
 const dir = mkdtempSync(join(tmpdir(), "massager-settings-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main([...argv, "--device", "sim", "--data-dir", dir], {
-    stdout: { write: (s: string) => (stdout += s), isTTY: false },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
+const run = (...argv: string[]) => runCli([...argv, "--device", "sim", "--data-dir", dir]);
 
 describe("massager settings", () => {
   it("shows the defaults: changes allowed, console open", async () => {

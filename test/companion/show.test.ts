@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../../companion/cli/main";
+import { runCli } from "../helpers/cli";
 import { programFromJson } from "../../shared/validate";
 import { programToJson } from "../../shared/program-json";
 import { presetProgram, PRESET_COUNT } from "../../shared/presets";
@@ -12,16 +12,7 @@ const dir = mkdtempSync(join(tmpdir(), "massager-show-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const EXAMPLE = new URL("../../examples/evening.json", import.meta.url);
 
-async function run(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main([...argv, "--device", "sim", "--data-dir", dir], {
-    stdout: { write: (s: string) => (stdout += s), isTTY: false },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
+const run = (...argv: string[]) => runCli([...argv, "--device", "sim", "--data-dir", dir]);
 
 describe("programs in their JSON form", () => {
   it("programToJson is the inverse of programFromJson, presets and the largest program included", () => {
