@@ -1,8 +1,12 @@
-import { End, SELECTED, State } from "../shared/codes";
-import { buzz } from "./motor";
-import { progIds, progSelect, selCell } from "./programs";
-import { SRC_BUTTON, sessionActive, sessionPause, sessionResume, sessionStart, sessionStop, state } from "./session";
-import { bleConsole } from "./ble";
+import { End, SELECTED, SLOT_BASE, State } from "../shared/codes";
+import { PRESET_COUNT } from "../shared/presets";
+import { SLOTS, TRUST_HOLD_MS } from "../shared/limits";
+import { board } from "./board";
+import { motorPlay, pulses } from "./motor";
+import { progImage } from "./programs";
+import { sessionActive, sessionPause, sessionResume, sessionStart, sessionStop, state } from "./session";
+import { J, J_SELECTED, jSet } from "./store";
+import { trustOpen } from "./ble";
 
 /*
  * The button (pressed = state true; debounced by setWatch). Gestures:
@@ -10,14 +14,14 @@ import { bleConsole } from "./ble";
  *    selected program, running → pause, paused → resume;
  *  - long press: at LONG_MS held, a running or paused session stops at once (End.StoppedButton);
  *  - double press while idle: select the next program (presets, then filled slots, wrapping) and
- *    buzz its number (position + 1 pulses);
- *  - hold CONSOLE_MS while idle: open the console window.
+ *    buzz its position (1-based);
+ *  - hold TRUST_HOLD_MS while idle: the trust window (ble.ts trustOpen): pairing, and the console
+ *    when it is locked. The person holding the device can always get back in this way.
  * Timers run only between a press and the end of its gesture.
  */
 const SHORT_MAX_MS = 1000;
 const DOUBLE_MS = 350;
 const LONG_MS = 1500;
-const CONSOLE_MS = 5000;
 
 let downAt = 0;
 let consumed = true;
@@ -29,7 +33,7 @@ const onShort = (): void => {
   shortTimer = undefined;
   if (state === State.Running) sessionPause();
   else if (state === State.Paused) sessionResume();
-  else sessionStart(SELECTED, SRC_BUTTON);
+  else sessionStart(SELECTED);
 };
 
 const onHold = (): void => {
@@ -41,17 +45,9 @@ const onHold = (): void => {
     holdTimer = setTimeout(() => {
       holdTimer = undefined;
       consumed = true;
-      buzz(1);
-      bleConsole();
-    }, CONSOLE_MS - LONG_MS);
-};
-
-/** Double press while idle: the next program, buzzed as its position (1-based). */
-const selectNext = (): void => {
-  const ids = progIds();
-  const i = (ids.indexOf(selCell.v) + 1) % ids.length;
-  progSelect(ids[i]);
-  buzz(i + 1);
+      motorPlay(pulses(1));
+      trustOpen();
+    }, TRUST_HOLD_MS - LONG_MS);
 };
 
 const onEdge = (e: { state: boolean; time: number }): void => {
@@ -67,10 +63,19 @@ const onEdge = (e: { state: boolean; time: number }): void => {
   } else if (!consumed && (e.time - downAt) * 1000 < SHORT_MAX_MS) {
     consumed = true;
     if (!second) shortTimer = setTimeout(onShort, DOUBLE_MS);
-    else if (!sessionActive()) selectNext();
+    else if (!sessionActive()) {
+      // the next program that exists after the selected one (ids: presets, then slots), and its position
+      let id = J[J_SELECTED];
+      let pos = 0;
+      do id = id + 1 === PRESET_COUNT ? SLOT_BASE : id + 1 >= SLOT_BASE + SLOTS ? 0 : id + 1;
+      while (!progImage(id));
+      for (let i = 0; i < id; i++) if (progImage(i)) pos++;
+      jSet(J_SELECTED, id);
+      motorPlay(pulses(pos + 1));
+    }
   }
 };
 
-export const buttonInit = (pin: number): void => {
-  setWatch(onEdge, pin, { repeat: true, edge: "both", debounce: 25 });
+export const buttonInit = (): void => {
+  setWatch(onEdge, board.buttonPin, { repeat: true, edge: "both", debounce: 25 });
 };

@@ -1,5 +1,5 @@
 // The Espruino (2v29, nRF52) globals the firmware may use, and nothing of Node or the DOM.
-// Only what this project needs, typed as the device behaves (see /work/shared/ESPRUINO.md).
+// Only what this project needs, typed as the device behaves (docs/ESPRUINO.md).
 // Note that lib ES2017 still declares Map, Set, Symbol, Array.from, ... which the device lacks:
 // the build's Espruino check (scripts/espruino-check.mjs) rejects those.
 
@@ -91,6 +91,10 @@ interface EspruinoE {
   sum(values: ArrayLike<number>): number;
   /** Variables (memory blocks) used by `value`. */
   getSizeOf(value: unknown, depth?: number): number;
+  /** zlib's CRC-32 of the bytes (each element a byte), unsigned. */
+  CRC32(data: EspruinoBytes): number;
+  /** 32 random bits from the chip's hardware noise source. */
+  hwRand(): number;
   reboot(): void;
   setConsole(device: "Bluetooth" | "LoopbackA" | "LoopbackB" | "Serial1" | "USB" | "Terminal" | null, options?: { force?: boolean }): void;
 }
@@ -189,6 +193,12 @@ interface StorageLib {
 }
 
 declare function require(name: "Storage"): StorageLib;
+
+/** The crypto module of the nRF52 builds (MDBT42Q, Puck.js, Bangle.js 2): SHA-256 in C. */
+interface CryptoLib {
+  SHA256(data: string | ArrayBuffer | Uint8Array): ArrayBuffer;
+}
+declare function require(name: "crypto"): CryptoLib;
 
 // ---- process ---------------------------------------------------------------------------------------
 declare const process: {

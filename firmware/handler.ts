@@ -1,188 +1,174 @@
-import { Cap, End, Op, Setting, Status } from "../shared/codes";
-import { Message } from "../shared/frame";
-import { asciiBytes, pack, u16, u32 } from "../shared/bytes";
-import { CHUNK_MAX_BYTES } from "../shared/limits";
+import { Cap, End, Op, SIGNED, Setting, Status } from "../shared/codes";
+import { CHUNK_MAX_BYTES, SIGNATURE_BYTES } from "../shared/limits";
 import {
-  PROTOCOL_VERSION, INFO_BOND_REQUIRED, INFO_CLOCK_SET, INFO_CONSOLE_LOCKED, INFO_CONSOLE_OPEN, INFO_SESSION,
-  SETTINGS_HAS_PASSKEY, ACK_REPLY_LAYOUT, INFO_LAYOUT, LOG_READ_REPLY_LAYOUT, STATUS_LAYOUT, TIME_REPLY_LAYOUT,
-  decodeSettings, encodeProgramList, encodeProgramError, encodeSettings, encodeU16,
+  ACK_REPLY_LAYOUT, INFO_CLOCK_SET, INFO_CONSOLE_LOCKED, INFO_CONSOLE_OPEN, INFO_LAYOUT, INFO_OWNER, INFO_PAIRING, INFO_PASSKEY,
+  INFO_PROTECTED, INFO_SESSION, LOG_READ_REPLY_LAYOUT, PROTOCOL_VERSION, TIME_REPLY_LAYOUT, encodeProgramError,
 } from "../shared/messages";
-import { S } from "./store";
-import { board, batteryPercent } from "./board";
+import { pack, u16, u32 } from "../shared/bytes";
+import { S, J, J_ACK, J_FLAGS, J_LOG_ID, J_PASSKEY, J_SELECTED, J_UNLOGGED, jSet } from "./store";
+import { board, batteryPct, batteryRead, batteryState } from "./board";
 import { clockSet, now, setClock } from "./clock";
-import { ackCell, logAck, logCollect, logMore, logNext, logStored, lostCell } from "./log";
-import {
-  progBegin, progBytes, progCommit, progDelete, progError, progList, progSelect, progWrite, selCell, stNext,
-} from "./programs";
-import { SRC_BLE, sessionActive, sessionPause, sessionResume, sessionStart, sessionStatus, sessionStop } from "./session";
-import { allowed, hasPasskey, settingsFlags, settingsSet } from "./settings";
-import { bleSend, bleServices, consoleOpen, payload, setPayload, streamCap, streamSeqs, streamStart } from "./ble";
+import { bootSeq, logAck, logAfter, logHeld, logNext, logSeq } from "./log";
+import { progBegin, progCommit, progDelete, progError, progImage, progList, progWrite, upNext } from "./programs";
+import { sessionActive, sessionPause, sessionResume, sessionStart, sessionStop, statusBody } from "./session";
+import { auth, isProtected, nonce, owner, owners, pair, pairedSlot, signedBy, unpair } from "./owners";
+import { duty, motorPlay, pulses } from "./motor";
+import { bleSend, bleServices, payload, setPayload, streamCap, streamStart, trust } from "./ble";
 
 /*
- * Replies are packed straight from their fields, in the order of the shared encoder's layout
- * (messages.ts encodeInfo etc.; the tests decode them with the shared decoders).
- *
- * Request dispatch: a table op → handler(body) that returns the reply's status and leaves the
- * reply's body in `out`. Every request is answered with its op and id and a status: unknown ops get
- * Unsupported, bodies shorter than the op's minimum BadRequest, and, with RequireBond on, ops that
- * change the device get Denied on a link that is not bonded and encrypted. A handler that throws
- * answers Unknown.
+ * Requests: one function answers each with its op and id and a status (and a body, `out`). Unknown
+ * ops get Unsupported; bodies shorter than the op's minimum (MIN) BadRequest; a handler that throws
+ * Unknown. On a protected device (owners.ts) every op but INFO, AUTH and PAIR must be signed by this
+ * link's owner, else Denied: checked before the request runs, so nothing changes.
+ * Replies are packed straight from their fields, in the order of shared/messages.ts' layouts.
  */
-type Handler = (b: Uint8Array) => number;
+/** Minimum body bytes per op (char code at the op's index; "~" (126): no such op). */
+const MIN =
+  "~\x01\x04\x00\x00\x01\x19\x11\x01~~~~~~~" + // 0x00..0x0f
+  "\x0b\x08~~~~~~~~~~~~~~" + // 0x10..0x1f
+  "\x00\x07\x04\x01\x04\x01\x01~~~~~~~~~" + // 0x20..0x2f
+  "\x01\x00\x00\x00"; // 0x30..0x33
 
-const H: { [op: number]: Handler } = {};
-/** Minimum body length per op, and whether the op changes the device (RequireBond applies). */
-const MIN: { [op: number]: number } = {};
-const CHANGES: { [op: number]: boolean } = {};
-let out: Uint8Array | null = null;
-let boot = 0;
-
-const on = (op: number, min: number, changes: boolean, h: Handler): void => {
-  H[op] = h;
-  MIN[op] = min;
-  CHANGES[op] = changes;
-};
-
-/** Sets the reply body and answers Ok. */
-const ok = (body: Uint8Array | null): number => {
-  out = body;
-  return Status.Ok;
-};
-
-export const statusBody = (cue: number): Uint8Array => {
-  const s = sessionStatus();
-  s[8] |= cue;
-  return pack(STATUS_LAYOUT, s);
-};
-
-const held = (): number => {
-  return logStored(ackCell.v);
-};
-
-on(Op.Info, 1, false, (b) => {
-  setPayload(b[0]);
-  const f = settingsFlags();
-  return ok(
-    pack(
-      INFO_LAYOUT,
-      [
-        PROTOCOL_VERSION, // proto
-        board.code, // board
-        batteryPercent(), // battery
-        (clockSet ? INFO_CLOCK_SET : 0) |
-          (f & Setting.RequireBond ? INFO_BOND_REQUIRED : 0) |
-          (f & Setting.LockConsole ? INFO_CONSOLE_LOCKED : 0) |
-          (consoleOpen ? INFO_CONSOLE_OPEN : 0) |
-          (sessionActive() ? INFO_SESSION : 0), // flags
-        Math.floor(getTime()), // time
-        Math.floor(now() / 1000), // uptime
-        S.getFree(), // storageFree
-        held(), // held
-        logNext - 1, // newest
-        ackCell.v, // acked
-        lostCell.v, // unlogged
-        Cap.Logs | Cap.Programs | Cap.Control | Cap.Security | Cap.ConsoleLock, // caps
-        payload, // payload
-        boot, // boot (low byte)
-        selCell.v, // selected
-        __FW_VERSION__.length, // fwLen
-      ],
-      asciiBytes(__FW_VERSION__), // firmware
-    ),
-  );
-});
-on(Op.TimeSet, 4, true, (b) => {
-  setClock(u32(b, 0));
-  return ok(pack(TIME_REPLY_LAYOUT, [Math.floor(now() / 1000), boot]));
-});
-on(Op.Status, 0, false, () => {
-  return ok(statusBody(0));
-});
-on(Op.SettingsGet, 0, false, () => {
-  return ok(encodeSettings({ flags: settingsFlags() | (hasPasskey() ? SETTINGS_HAS_PASSKEY : 0), passkey: "" }));
-});
-on(Op.SettingsSet, 1, true, (b) => {
-  const s = decodeSettings(b) as { flags: number; passkey: string };
-  const st = settingsSet(s.flags, s.passkey);
-  bleServices(); // LockConsole: the UART goes or comes back (from the next connection)
-  return st;
-});
-on(Op.LogRead, 6, false, (b) => {
-  const n = logCollect(u32(b, 0), Math.min(u16(b, 4), streamCap()), streamSeqs);
-  streamStart(n, b.length > 6 ? b[6] : 0);
-  return ok(pack(LOG_READ_REPLY_LAYOUT, [n ? streamSeqs[0] : 0, n, logMore(), logNext - 1]));
-});
-on(Op.LogAck, 4, true, (b) => {
-  logAck(u32(b, 0));
-  return ok(pack(ACK_REPLY_LAYOUT, [ackCell.v, held()]));
-});
-on(Op.ProgList, 0, false, () => {
-  return ok(encodeProgramList(selCell.v, progList()));
-});
-on(Op.ProgBegin, 7, true, (b) => {
-  const s = progBegin(b[0], u16(b, 1), u32(b, 3));
-  out = s ? null : encodeU16(stNext);
-  return s;
-});
-on(Op.ProgWrite, 4, true, (b) => {
-  const s = progWrite(b[0], u16(b, 1), b.subarray(3));
-  out = s === Status.Ok || s === Status.BadOffset ? encodeU16(stNext) : null;
-  return s;
-});
-on(Op.ProgCommit, 1, true, (b) => {
-  const s = progCommit(b[0]);
-  out = s === Status.Invalid ? encodeProgramError(progError as number[]) : s === Status.BadOffset ? encodeU16(stNext) : null;
-  return s;
-});
-on(Op.ProgRead, 4, false, (b) => {
-  const p = progBytes(b[0]);
-  if (!p) return Status.NoEntry;
-  const o = Math.min(u16(b, 1), p.length);
-  const r = new Uint8Array(2 + Math.min(b[3], CHUNK_MAX_BYTES, p.length - o));
-  r.set(encodeU16(p.length));
-  r.set(p.subarray(o, o + r.length - 2), 2);
-  return ok(r);
-});
-on(Op.ProgDelete, 1, true, (b) => {
-  return progDelete(b[0]);
-});
-on(Op.ProgSelect, 1, true, (b) => {
-  return sessionActive() ? Status.Busy : progSelect(b[0]);
-});
-on(Op.Start, 1, true, (b) => {
-  return sessionStart(b[0], SRC_BLE);
-});
-on(Op.Pause, 0, true, () => {
-  return sessionPause() ? Status.Ok : Status.BadRequest;
-});
-on(Op.Resume, 0, true, () => {
-  return sessionResume() ? Status.Ok : Status.BadRequest;
-});
-on(Op.Stop, 0, true, () => {
-  sessionStop(End.StoppedRemote);
-  return Status.Ok;
-});
-
-export const handlerInit = (bootCount: number): void => {
-  boot = bootCount;
-};
-
-/** Answers one decoded request. */
-export const handle = (m: Message): void => {
-  const h = H[m.op];
-  let s: number = Status.Unsupported;
-  out = null;
-  if (h) {
-    if (m.body.length < MIN[m.op]) s = Status.BadRequest;
-    else if (CHANGES[m.op] && !allowed()) s = Status.Denied;
+export const handle = (op: number, id: number, flags: number, b: Uint8Array): void => {
+  const min = op < MIN.length ? MIN.charCodeAt(op) : 126;
+  let s = Status.Unsupported;
+  let out: Uint8Array | null | undefined = null;
+  try {
+    // a signature is checked, then taken off (handlers see the body alone); without one, a protected
+    // device answers only INFO, AUTH and PAIR
+    let denied = isProtected() && op !== Op.Info && op !== Op.Auth && op !== Op.Pair;
+    if (flags & SIGNED) {
+      denied = !signedBy(op, id, b);
+      b = b.subarray(0, Math.max(0, b.length - SIGNATURE_BYTES));
+    }
+    if (min === 126) s = Status.Unsupported;
+    else if (denied) s = Status.Denied;
+    else if (b.length < min) s = Status.BadRequest;
     else {
-      try {
-        s = h(m.body);
-      } catch (e) {
-        s = Status.Unknown;
-        out = null;
+      s = Status.Ok;
+      const open = owner >= 0 || !isProtected();
+      switch (op) {
+        case Op.Info: {
+          setPayload(b[0]);
+          batteryRead(duty);
+          const f = J[J_FLAGS];
+          const fw = E.toUint8Array(__FW_VERSION__);
+          out = pack(INFO_LAYOUT + "1", [
+            PROTOCOL_VERSION, board.code, batteryPct, batteryState,
+            (open && clockSet ? INFO_CLOCK_SET : 0) | (isProtected() ? INFO_PROTECTED : 0) |
+              (f & Setting.LockConsole || isProtected() ? INFO_CONSOLE_LOCKED : 0) | (trust ? INFO_CONSOLE_OPEN | INFO_PAIRING : 0) |
+              (open && sessionActive() ? INFO_SESSION : 0) | (owner >= 0 ? INFO_OWNER : 0) | (J[J_PASSKEY] ? INFO_PASSKEY : 0),
+            Cap.Logs | Cap.Programs | Cap.Control | Cap.Owners | Cap.ConsoleLock | Cap.Battery | Cap.LogId,
+            payload, open ? J[J_SELECTED] : 0, u32(nonce, 0), u32(nonce, 4),
+          ].concat(open ? [Math.floor(getTime()), Math.floor(now() / 1000), S.getFree(), J[J_LOG_ID], logNext - 1, J[J_ACK],
+            logHeld(J[J_ACK]), J[J_UNLOGGED]] : [0, 0, 0, 0, 0, 0, 0, 0], [fw.length]), fw);
+          break;
+        }
+        case Op.TimeSet:
+          setClock(u32(b, 0));
+          out = pack(TIME_REPLY_LAYOUT, [Math.floor(now() / 1000), bootSeq]);
+          break;
+        case Op.Status:
+          out = statusBody(0);
+          break;
+        case Op.SettingsGet:
+          out = new Uint8Array([J[J_FLAGS], owners]);
+          break;
+        case Op.SettingsSet:
+          if (b[0] & ~Setting.LockConsole) s = Status.BadRequest;
+          else {
+            jSet(J_FLAGS, (J[J_FLAGS] & ~Setting.LockConsole) | b[0]);
+            bleServices(); // the UART goes or comes back (from the next connection)
+          }
+          break;
+        case Op.Auth:
+          out = auth(b);
+          if (!out) s = Status.Denied;
+          break;
+        case Op.Pair:
+          s = pair(b, trust);
+          if (!s) {
+            out = new Uint8Array([pairedSlot]);
+            motorPlay(pulses(2)); // the person holding it feels every pairing
+            bleServices();
+          }
+          break;
+        case Op.Unpair:
+          s = unpair(b[0]);
+          out = new Uint8Array([owners]);
+          bleServices();
+          break;
+        case Op.LogRead: {
+          const after = u32(b, 0);
+          const max = Math.min(u16(b, 4), streamCap());
+          let n = 0;
+          let first = 0;
+          let last = after;
+          if (u32(b, 7) && u32(b, 7) !== J[J_LOG_ID]) s = Status.Stale;
+          else {
+            while (n < max && logAfter(last)) {
+              last = logSeq;
+              if (!n++) first = last;
+            }
+            streamStart(after, n, b[6]);
+            out = pack(LOG_READ_REPLY_LAYOUT, [J[J_LOG_ID], first, n, n < max ? 0 : logHeld(last), logNext - 1]);
+          }
+          break;
+        }
+        case Op.LogAck:
+          if (u32(b, 4) !== J[J_LOG_ID]) s = Status.Stale;
+          else {
+            logAck(u32(b, 0));
+            out = pack(ACK_REPLY_LAYOUT, [J[J_ACK], logHeld(J[J_ACK])]);
+          }
+          break;
+        case Op.ProgList:
+          out = progList();
+          break;
+        case Op.ProgBegin:
+          s = progBegin(b[0], u16(b, 1), u32(b, 3));
+          if (!s) out = pack("2", [upNext]);
+          break;
+        case Op.ProgWrite:
+          s = progWrite(b[0], u16(b, 1), b.subarray(3));
+          if (s === Status.Ok || s === Status.BadOffset) out = pack("2", [upNext]);
+          break;
+        case Op.ProgCommit:
+          s = progCommit(b[0]);
+          out = s === Status.Invalid ? encodeProgramError(progError) : s === Status.BadOffset ? pack("2", [upNext]) : null;
+          break;
+        case Op.ProgRead: {
+          const p = progImage(b[0]);
+          if (!p) s = Status.NoEntry;
+          else {
+            const o = Math.min(u16(b, 1), p.length);
+            out = pack("2", [p.length], p.subarray(o, o + Math.min(b[3], CHUNK_MAX_BYTES)));
+          }
+          break;
+        }
+        case Op.ProgDelete:
+          s = progDelete(b[0]);
+          break;
+        case Op.ProgSelect:
+          s = sessionActive() ? Status.Busy : progImage(b[0]) ? (jSet(J_SELECTED, b[0]), Status.Ok) : Status.NoEntry;
+          break;
+        case Op.Start:
+          s = sessionStart(b[0]);
+          break;
+        case Op.Pause:
+          s = sessionPause();
+          break;
+        case Op.Resume:
+          s = sessionResume();
+          break;
+        case Op.Stop:
+          s = sessionStop(End.StoppedRemote) ? Status.Ok : Status.WrongState;
+          break;
       }
     }
+  } catch (e) {
+    s = Status.Unknown;
+    out = null;
   }
-  bleSend(m.op, m.id, s, out);
+  bleSend(op, id, s, s && s !== Status.Invalid && s !== Status.BadOffset ? null : out);
 };

@@ -1,36 +1,47 @@
-import { board } from "./board";
-import { motorInit, motorOff } from "./motor";
-import { clockInit } from "./clock";
-import { Cell } from "./cell";
+import { u16, u32 } from "../shared/bytes";
+import { Setting } from "../shared/codes";
+import { motorPlay } from "./motor";
+import { crc8 } from "./crc8";
+import { J_FLAGS, J_PASSKEY, S, jLoad, rd } from "./store";
 import { logInit } from "./log";
 import { progInit } from "./programs";
-import { settingsInit } from "./settings";
-import { sessionInit, sessionLinkLost } from "./session";
-import { bleEvent, bleInit } from "./ble";
-import { handle, handlerInit, statusBody } from "./handler";
+import { ownersReset } from "./owners";
+import { bleInit } from "./ble";
 import { buttonInit } from "./button";
 
 /*
  * Entry: runs at load (the bundle is .bootcde). The motor goes off before anything else; then the
  * watchdog (auto-kicked from the idle loop, so a hung firmware restarts with the motor off), the
- * flash state (boot counter, log, programs, settings), BLE and the button.
+ * flash state (journal, log, programs, owners), BLE and the button. Boot-only work lives in boot():
+ * what it allocates is garbage once it returns.
  */
-motorInit(board);
-E.enableWatchdog(10, true);
-E.on("kill", motorOff);
-clockInit();
-const boot = new Cell("mboot", 0);
-try {
-  boot.set(boot.v + 1);
-} catch (e) {
-  boot.v++; // a full flash must not keep the device from starting
-}
-logInit();
-progInit();
-settingsInit();
-handlerInit(boot.v);
-sessionInit(boot.v, (cue) => {
-  bleEvent(statusBody(cue));
-});
-bleInit(handle, sessionLinkLost);
-buttonInit(board.buttonPin);
+const boot = (): void => {
+  motorPlay("");
+  E.enableWatchdog(10, true);
+  E.on("kill", () => {
+    motorPlay("");
+  });
+  // Firmware before protocol 2 kept each value in a pair of files ("mack0"/"mack1"…: 16 slots of
+  // value u32, generation u16, crc8, 0): read once into the journal, then erased.
+  jLoad((k: number): number => {
+    const name = ["mack", "mulg", "msel", "mset", "", "mset"][k];
+    let v = 0;
+    let best = -1;
+    for (let f = 0; name && f < 2; f++) {
+      const b = rd(name + f);
+      for (let o = 0; b && o < 128; o += 8)
+        if (b[o + 7] === 0 && crc8(b, o, o + 6) === b[o + 6] && u16(b, o + 4) > best) {
+          best = u16(b, o + 4);
+          v = u32(b, o);
+        }
+    }
+    return k === J_PASSKEY ? v >> 8 : k === J_FLAGS ? v & (Setting.RequireBond | Setting.LockConsole) : v;
+  });
+  for (let f = 0; f < 10; f++) S.erase(["mack", "mulg", "msel", "mset", "mboot"][f >> 1] + (f & 1));
+  logInit();
+  progInit();
+  ownersReset();
+  bleInit();
+  buttonInit();
+};
+boot();

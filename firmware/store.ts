@@ -1,11 +1,120 @@
-/**
- * Flash: the one Storage handle, and the bytes of a file (memory-mapped on the device, no RAM copy)
- * or undefined when it does not exist. Files are created at full size by a write at offset 0 with a
- * size, then filled by offset, only into erased bytes (ESPRUINO.md).
+import { u32 } from "../shared/bytes";
+import { crc8 } from "./crc8";
+
+/*
+ * Flash: the one Storage handle; a file's bytes (memory-mapped on the device, no RAM copy) or
+ * undefined; and the journal, where the firmware keeps its small durable values (J_* below).
+ *
+ * Storage writes only into erased bytes (0xFF), so a value is never rewritten in place: each change is
+ * a new 8-byte slot appended to the journal file "mcfg" + f (f = 0 or 1), JOURNAL_SLOTS slots long:
+ *
+ *   0 key u8 | 1 value u32 | 5 crc8 over bytes 0..4 | 6 0x00 | 7 0x00
+ *
+ * Slot 0 is the file's header (key J_GEN: its generation), written LAST when a file is started, so a
+ * file without a valid header is one whose start a power cut interrupted: ignored and erased. At load
+ * the file with the higher generation is replayed in order (the last valid slot of a key wins; a slot
+ * torn by a power cut fails its crc and is skipped). A file is started again, with the current values,
+ * in the other name once it is half full (then the old one is erased): the half left is the margin that
+ * keeps the values writable while the flash is too full to start a file; when even that is used up a
+ * new value lives in RAM until there is room (set() says false).
  */
 export const S = require("Storage");
 
 export const rd = (name: string): Uint8Array | undefined => {
   const a = S.readArrayBuffer(name);
   return a && new Uint8Array(a);
+};
+
+/** The journal's keys: indices into J. */
+export const J_ACK = 0;
+export const J_UNLOGGED = 1;
+export const J_SELECTED = 2;
+export const J_FLAGS = 3;
+export const J_LOG_ID = 4;
+/** The RequireBond passkey of firmware before protocol 2, + 1 (0: none): it may pair once. */
+export const J_PASSKEY = 5;
+const J_KEYS = 6;
+const J_GEN = 0xfe;
+const SLOT = 8;
+const JOURNAL_SLOTS = 32;
+
+/** The values (0 until set). */
+export const J = new Uint32Array(J_KEYS + 1);
+/** Which file is current, and the next free slot's offset in it. */
+let jf = 0;
+let jo = SLOT;
+
+const slot = (key: number, v: number): Uint8Array => {
+  const b = new Uint8Array(SLOT);
+  b[0] = key;
+  b[1] = v;
+  b[2] = v >> 8;
+  b[3] = v >> 16;
+  b[4] = v >>> 24;
+  b[5] = crc8(b, 0, 5);
+  b[6] = b[7] = 0;
+  return b;
+};
+
+/**
+ * Starts the journal afresh in file f with every value (the header last), then erases the other
+ * file. False when the flash has no room for it (the current file stays).
+ */
+const jStart = (f: number): boolean => {
+  const n = "mcfg" + f;
+  try {
+    if (rd(n)) S.erase(n);
+    let o = SLOT;
+    for (let k = 0; k < J_KEYS; k++) if (J[k]) S.write(n, slot(k, J[k]), (o += SLOT) - SLOT, SLOT * JOURNAL_SLOTS);
+    S.write(n, slot(J_GEN, J[J_KEYS] + 1), 0, SLOT * JOURNAL_SLOTS);
+    J[J_KEYS]++;
+    S.erase("mcfg" + (f ^ 1));
+    jf = f;
+    jo = o;
+    return true;
+  } catch (e) {
+    return false;
+  }
+};
+
+/** Stores value v under key k. False when the flash had no room: v is kept in RAM only. */
+export const jSet = (k: number, v: number): boolean => {
+  if (J[k] === v) return true;
+  J[k] = v;
+  if (jo >= (SLOT * JOURNAL_SLOTS) / 2 && jStart(jf ^ 1)) return true;
+  try {
+    S.write("mcfg" + jf, slot(k, v), jo, SLOT * JOURNAL_SLOTS);
+    jo += SLOT;
+    return true;
+  } catch (e) {
+    return false;
+  }
+};
+
+/**
+ * Loads the journal. `legacy` reads the values of firmware before protocol 2 (one file pair per
+ * value) when there is no journal yet; they are then written into a new journal and their files go.
+ */
+export const jLoad = (legacy: (k: number) => number): void => {
+  let best = -1;
+  for (let f = 0; f < 2; f++) {
+    const b = rd("mcfg" + f);
+    if (b && b[0] === J_GEN && crc8(b, 0, 5) === b[5] && u32(b, 1) > best) {
+      best = u32(b, 1);
+      jf = f;
+    }
+  }
+  const b = rd("mcfg" + jf);
+  if (best < 0 || !b) {
+    for (let k = 0; k < J_KEYS; k++) J[k] = legacy(k);
+    jStart(0);
+    return;
+  }
+  J[J_KEYS] = best;
+  // the next slot goes after the last one that holds any written byte (a torn write leaves some)
+  for (let o = SLOT; o < b.length; o += SLOT) {
+    for (let i = 0; i < SLOT; i++) if (b[o + i] !== 0xff) jo = o + SLOT;
+    if (b[o] < J_KEYS && b[o + 6] === 0 && crc8(b, o, o + 5) === b[o + 5]) J[b[o]] = u32(b, o + 1);
+  }
+  if (rd("mcfg" + (jf ^ 1))) S.erase("mcfg" + (jf ^ 1));
 };

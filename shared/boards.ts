@@ -40,26 +40,25 @@ export interface DeviceBoard {
   /** The cue LED (the first of ledPins), -1 when the board has none. */
   cueLed: number;
   pwmFreq: number;
-  battery: string;
+  /** 1: E.getBattery() percent; 0: NRF.getBattery() volts. */
+  battery: number;
   mtu: number;
 }
 
-/** BOARDS' ids in order, and per board: motorPin, buttonPin, cueLed, pwmFreq, E.getBattery (1) or NRF volts (0), mtu. */
-const DEVICE_IDS = ["MDBT42Q", "PUCKJS", "BANGLEJS2"];
-const DEVICE_ROWS = [
-  [13, 0, 1, 200, 0, 53],
-  [28, 0, 5, 200, 1, 53],
-  [19, 17, -1, 200, 1, 131],
-];
-
 /**
- * The firmware's lookup: boardFor(id)'s device fields, from a compact copy of BOARDS (code = index + 1;
- * test/shared/codecs.test.ts checks it against BOARDS). Unknown boards get the MDBT42Q default.
+ * The firmware's lookup: boardFor(id)'s device fields (code = index + 1; test/shared/codecs.test.ts
+ * checks them against BOARDS). Unknown boards get the MDBT42Q default. The rows live inside the
+ * function, so on the device they are garbage once the board is known, not a table kept in RAM.
+ * Per board: motorPin, buttonPin, cueLed, pwmFreq, E.getBattery (1) or NRF volts (0), mtu.
  */
 export const deviceBoard = (id: string | undefined): DeviceBoard => {
-  const i = Math.max(0, DEVICE_IDS.indexOf(id as string));
-  const r = DEVICE_ROWS[i];
-  return { code: i + 1, motorPin: r[0], buttonPin: r[1], cueLed: r[2], pwmFreq: r[3], battery: r[4] ? "E" : "nrf", mtu: r[5] };
+  const i = Math.max(0, ["MDBT42Q", "PUCKJS", "BANGLEJS2"].indexOf(id as string));
+  const r = [
+    [13, 0, 1, 200, 0, 53],
+    [28, 0, 5, 200, 1, 53],
+    [19, 17, -1, 200, 1, 131],
+  ][i];
+  return { code: i + 1, motorPin: r[0], buttonPin: r[1], cueLed: r[2], pwmFreq: r[3], battery: r[4], mtu: r[5] };
 };
 
 /** The profile for an Espruino board id; unknown boards get the MDBT42Q default. */

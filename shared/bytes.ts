@@ -50,10 +50,6 @@ export const asciiString = (b: Uint8Array, o: number, n: number): string => {
   return s;
 };
 
-/** A binary string (Storage.read's form) to bytes, and back. */
-export const strBytes = (s: string): Uint8Array => {
-  return asciiBytes(s);
-};
 
 export const concatBytes = (a: Uint8Array, b: Uint8Array): Uint8Array => {
   const r = new Uint8Array(a.length + b.length);

@@ -1,35 +1,20 @@
 /**
- * Check values. Nibble tables keep RAM small on the device (16 entries) at two lookups a byte.
- *  - crc16: CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF) over every protocol message.
- *  - crc32: CRC-32/ISO-HDLC (zlib's) over program images, so `massager` and the device agree.
- *  - crc8:  CRC-8 (poly 0x07) inside each log record, to spot a torn flash write.
+ * Check values (companion side: the device computes the same with its own means, see below).
+ *  - crc32: CRC-32/ISO-HDLC (zlib's), over program images, and its low 16 bits over every protocol
+ *           message (frame.ts). The device uses the interpreter's E.CRC32, which is this function.
+ *  - crc8:  CRC-8 (poly 0x07, init 0) inside each log record and journal slot, to spot a torn flash
+ *           write. The device reads it from a 16-entry string table (firmware/crc8.ts).
  */
-/** Nibble table of a CRC: entry n is the CRC register after shifting the nibble n through it, 4 bits. */
-const nibbles = (reflected: boolean, poly: number): number[] => {
+/** Nibble table of CRC-32 (reflected 0xEDB88320): 0x00000000, 0x1db71064, 0x3b6e20c8, … 0xbdbdf21c. */
+const T32 = /* @__PURE__ */ (() => {
   const t: number[] = [];
   for (let n = 0; n < 16; n++) {
-    let c = reflected ? n : n << 12;
-    for (let k = 0; k < 4; k++)
-      c = reflected ? (c & 1 ? (c >>> 1) ^ poly : c >>> 1) : c & 0x8000 ? ((c << 1) ^ poly) & 0xffff : (c << 1) & 0xffff;
+    let c = n;
+    for (let k = 0; k < 4; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
     t.push(c >>> 0);
   }
   return t;
-};
-
-/** CRC-16/CCITT-FALSE: 0x0000, 0x1021, 0x2042, … 0xf1ef. */
-const T16 = /* @__PURE__ */ nibbles(false, 0x1021);
-
-export const crc16 = (b: Uint8Array, start: number, end: number): number => {
-  let c = 0xffff;
-  for (let i = start; i < end; i++) {
-    c = ((c << 4) & 0xffff) ^ T16[((c >> 12) ^ (b[i] >> 4)) & 15];
-    c = ((c << 4) & 0xffff) ^ T16[((c >> 12) ^ b[i]) & 15];
-  }
-  return c;
-};
-
-/** CRC-32 (reflected 0xEDB88320): 0x00000000, 0x1db71064, 0x3b6e20c8, … 0xbdbdf21c. */
-const T32 = /* @__PURE__ */ nibbles(true, 0xedb88320);
+})();
 
 /** CRC-32 of b[start..end), continuing from `prev` (pass 0 to begin). */
 export const crc32 = (b: Uint8Array, start: number, end: number, prev: number): number => {

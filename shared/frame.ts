@@ -1,4 +1,4 @@
-import { crc16 } from "./crc";
+import { crc32 } from "./crc";
 import { Status } from "./codes";
 import { MESSAGE_MAX_BYTES } from "./limits";
 
@@ -16,7 +16,8 @@ import { MESSAGE_MAX_BYTES } from "./limits";
  *   1     id      u8   request id, echoed by the reply; 0 for events
  *   2     status  u8   0 in requests; codes.ts Status in replies
  *   3..   body         per op, see messages.ts
- *   n-2   crc     u16  CRC-16/CCITT-FALSE over bytes 0..n-3, little-endian
+ *   n-2   check   u16  the low 16 bits of CRC-32 (zlib's) over bytes 0..n-3, little-endian (the
+ *                      device computes it with the interpreter's E.CRC32, no table in its RAM)
  *
  * Credit (central → device, one byte, only while a LOG_READ with a window streams):
  *   1ccc cccc  c = stream packets seen so far (the highest counter received + 1): the device may
@@ -42,9 +43,9 @@ export const encodeMessage = (op: number, id: number, status: number, body: Uint
   m[1] = id;
   m[2] = status;
   if (body) m.set(body, 3);
-  const c = crc16(m, 0, n + 3);
+  const c = crc32(m, 0, n + 3, 0);
   m[n + 3] = c & 0xff;
-  m[n + 4] = c >> 8;
+  m[n + 4] = (c >> 8) & 0xff;
   return m;
 };
 
@@ -52,7 +53,7 @@ export const encodeMessage = (op: number, id: number, status: number, body: Uint
 export const decodeMessage = (m: Uint8Array): Message | number => {
   if (m.length < MSG_OVERHEAD) return Status.BadRequest;
   const n = m.length - 2;
-  if (crc16(m, 0, n) !== (m[n] | (m[n + 1] << 8))) return Status.Corrupt;
+  if ((crc32(m, 0, n, 0) & 0xffff) !== (m[n] | (m[n + 1] << 8))) return Status.Corrupt;
   return { op: m[0], id: m[1], status: m[2], body: m.subarray(3, n) };
 };
 

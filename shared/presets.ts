@@ -26,19 +26,22 @@ const PRESET_STEPS = [
 export const PRESET_COUNT = 3;
 
 /**
- * The presets as the device keeps them: each one's program image (program.ts encodeProgram of
- * presetProgram(i)), base64. Cheaper in flash and RAM than the tables above and an encoder;
+ * The presets as the device keeps them: preset i's program image (program.ts encodeProgram of
+ * presetProgram(i)), base64. Cheaper in flash than the tables above and an encoder, and held in a
+ * function so that on the device the strings are made when a preset is read, not kept in RAM;
  * test/shared/codecs.test.ts checks they are exactly those images.
  */
-const PRESET_IMAGES = [
-  "AQYLRGFpbHkgNCBtaW4AACgAPAEAAygANwABASgAPAEBAygANwACAigAPAECAygANwA=",
-  "AQwMRGFpbHkgMTUgbWluAAA8AEEBAANaADwAAAE8AEEAAAJaADcAAQA8AEEBAQNaADwAAQE8AEEAAQJaADcAAgA8AEEBAgNaADwAAgE8AEEAAgJaADcA",
-  "AQkLQ2FsbSAxNSBtaW4ABDwAIwEAA3gAKAAAAngAIwABBDwAIwEBA3gAKAABAngAIwACBDwAIwECA3gAKAACAngAIwA=",
-];
+export const presetBase64 = (i: number): string => {
+  return [
+    "AQYLRGFpbHkgNCBtaW4AACgAPAEAAygANwABASgAPAEBAygANwACAigAPAECAygANwA=",
+    "AQwMRGFpbHkgMTUgbWluAAA8AEEBAANaADwAAAE8AEEAAAJaADcAAQA8AEEBAQNaADwAAQE8AEEAAQJaADcAAgA8AEEBAgNaADwAAgE8AEEAAgJaADcA",
+    "AQkLQ2FsbSAxNSBtaW4ABDwAIwEAA3gAKAAAAngAIwABBDwAIwEBA3gAKAABAngAIwACBDwAIwECA3gAKAACAngAIwA=",
+  ][i];
+};
 
 /** Preset i's program image (what PROG_READ sends and PROG_LIST's CRC covers). */
 export const presetImage = (i: number): Uint8Array => {
-  return asciiBytes(atob(PRESET_IMAGES[i]));
+  return asciiBytes(atob(presetBase64(i)));
 };
 
 export const presetProgram = (i: number): Program | null => {

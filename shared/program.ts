@@ -23,6 +23,9 @@ import {
  *   +8  levels    k u8 percent of the step's intensity
  */
 export const PROGRAM_VERSION = 1;
+/** Bytes before the name (version, steps, nameLen), and of a step before a custom step's curve. */
+export const HEADER_BYTES = 3;
+export const STEP_BYTES = 6;
 
 export const REGIONS = ["front", "crown", "back"];
 export const PATTERNS = ["press", "pinch", "stretch", "circular", "steady", "custom"];
@@ -76,12 +79,23 @@ export const CUE_PULSES = [
   [150, 100],
 ];
 
-export const cueMs = (cue: number): number => {
-  const p = CUE_PULSES[cue] || [];
-  let t = 0;
-  for (let i = 0; i < p.length; i++) t += p[i];
-  return t;
-};
+/** Each cue's length in ms (the validator's "too short for its cue" rule, on both sides). */
+export const CUE_MS = [0, 600, 250];
+
+/*
+ * The device's form of the two tables above (test/shared/codecs.test.ts checks they say the same): one
+ * string of byte codes the firmware reads by offset, instead of arrays of numbers in its RAM.
+ *   CURVE_TABLE, per built-in pattern in order: ms per level / 10, level count k, k levels in percent;
+ *     the same bytes a custom step carries after its 6 bytes, so one reader plays both.
+ *   CUE_TABLE, per cue in order: pulse count k, then k (on, off, on…) durations / 10 ms.
+ */
+export const CURVE_TABLE =
+  "\x19\x06dd\x1e\x1e\x1e\x1e" +
+  "\x0a\x0ad\x14d\x14((((((" +
+  "\x19\x0a\x1e-<KZddd\x1e\x1e" +
+  "\x19\x04-FdF" +
+  "d\x01d";
+export const CUE_TABLE = "\x00" + "\x06\x08\x0c\x08\x0c\x08\x0c" + "\x02\x0f\x0a";
 
 export const totalSeconds = (p: Program): number => {
   let t = 0;
@@ -90,10 +104,10 @@ export const totalSeconds = (p: Program): number => {
 };
 
 export const programBytes = (p: Program): number => {
-  let n = 3 + p.name.length;
+  let n = HEADER_BYTES + p.name.length;
   for (let i = 0; i < p.steps.length; i++) {
     const s = p.steps[i];
-    n += 6;
+    n += STEP_BYTES;
     if (s.pattern === PATTERN_CUSTOM) n += 2 + (s.curve ? s.curve.length : 0);
   }
   return n;
@@ -115,8 +129,9 @@ export const encodeProgram = (p: Program): Uint8Array => {
 };
 
 /*
- * Program errors, structured, from the decoder (readProgram) and the validator (validate.ts
- * programErrors), on both sides: a tuple [step, field, rule, k, value]
+ * Program errors, structured, from the validator (validate.ts imageErrors, over the bytes, on both
+ * sides; and encodableErrors, the companion's check that a program can be written in bytes at all):
+ * a tuple [step, field, rule, k, value]
  *   step   the step index, or PE_WHOLE (0xFF) for the program as a whole
  *   field  PE (which field), rule PR (what is wrong with it)
  *   k      the level index for PE.Level (steps[i].curve[k])
@@ -212,49 +227,91 @@ export const describeProgramError = (e: ArrayLike<number>): string => {
 };
 
 /**
- * Decodes a program image. Returns a program error tuple saying what is wrong with the bytes when
- * it cannot; the limits themselves are checked by validate.ts programErrors, on both sides.
+ * The device's rules, over a program image (both sides run this one function: the companion on the
+ * bytes it is about to send, the device before it activates an upload and whenever it plays one).
+ * Returns up to `max` error tuples in the order a person reads the program (name, steps, each step's
+ * fields, the total); empty means valid. The bytes' structure comes first: a header, name or step that
+ * runs past the end, an unknown version or bytes after the last step is the only error returned.
+ * The device asks for one (max 1): errors are built only when there is one to report.
  */
-export const readProgram = (b: Uint8Array): Program | number[] => {
-  if (b.length < 3) return [PE_WHOLE, PE.Program, PR.Header, 0, 0];
-  if (b[0] !== PROGRAM_VERSION) return [PE_WHOLE, PE.Program, PR.Version, 0, b[0]];
+export const imageErrors = (b: Uint8Array, max: number): number[][] => {
+  const e: number[][] = [];
   const n = b[1];
   const L = b[2];
-  let o = 3 + L;
-  if (o > b.length) return [PE_WHOLE, PE.Program, PR.NamePast, 0, 0];
-  const steps: Step[] = [];
+  let o = HEADER_BYTES + L;
+  let total = 0;
+  if (b.length < HEADER_BYTES) return [[PE_WHOLE, PE.Program, PR.Header, 0, 0]];
+  if (b[0] !== PROGRAM_VERSION) return [[PE_WHOLE, PE.Program, PR.Version, 0, b[0]]];
+  if (o > b.length) return [[PE_WHOLE, PE.Program, PR.NamePast, 0, 0]];
+  if (L < 1 || L > NAME_MAX_BYTES) e.push([PE_WHOLE, PE.Name, PR.NameLength, 0, 0]);
+  for (let i = 0; i < L; i++)
+    if (b[HEADER_BYTES + i] < 0x20 || b[HEADER_BYTES + i] > 0x7e) {
+      e.push([PE_WHOLE, PE.Name, PR.NameChar, 0, i + 1]);
+      break;
+    }
+  if (n < 1) e.push([PE_WHOLE, PE.Steps, PR.NoSteps, 0, 0]);
+  if (n > MAX_STEPS) e.push([PE_WHOLE, PE.Steps, PR.TooMany, 0, n]);
   for (let i = 0; i < n; i++) {
-    if (o + 6 > b.length) return [i, PE.Step, PR.Truncated, 0, 0];
-    const s: Step = {
-      region: b[o],
-      pattern: b[o + 1],
-      duration: u16(b, o + 2),
-      intensity: b[o + 4] / 100,
-      cue: b[o + 5],
-    };
-    o += 6;
-    if (s.pattern === PATTERN_CUSTOM) {
-      const k = b[o + 1];
-      if (o + 2 > b.length || o + 2 + k > b.length) return [i, PE.Curve, PR.Truncated, 0, 0];
-      s.curveStepMs = b[o] * 10;
-      const c: number[] = [];
-      for (let j = 0; j < k; j++) c.push(b[o + 2 + j] / 100);
-      s.curve = c;
+    if (o + STEP_BYTES > b.length) return [[i, PE.Step, PR.Truncated, 0, 0]];
+    // [field, value, lowest, highest] of each numbered field, in the step's byte order
+    const d = u16(b, o + 2);
+    const cue = b[o + 5];
+    const f = [PE.Region, b[o], 0, REGION_MAX, PE.Pattern, b[o + 1], 0, PATTERN_CUSTOM, PE.Duration, d, STEP_MIN_S, STEP_MAX_S,
+      PE.Intensity, b[o + 4], 0, INTENSITY_MAX * 100, PE.Cue, cue, 0, CUE_TAP];
+    if (b[o + 1] === PATTERN_CUSTOM) {
+      const k = b[o + 7];
+      if (o + STEP_BYTES + 2 > b.length || o + STEP_BYTES + 2 + k > b.length) return [[i, PE.Curve, PR.Truncated, 0, 0]];
+      f.push(PE.CurveStepMs, b[o + 6] * 10, CURVE_STEP_MIN_MS, CURVE_STEP_MAX_MS);
+      for (let j = 0; j < k; j++) f.push(PE.Level + j * 256, b[o + 8 + j], 0, 100);
+      if (k < CURVE_MIN_POINTS || k > CURVE_MAX_POINTS) e.push([i, PE.Curve, PR.CurveCount, 0, 0]);
       o += 2 + k;
+    }
+    o += STEP_BYTES;
+    for (let j = 0; j < f.length; j += 4) {
+      const x = f[j + 1];
+      // fractions (intensity, levels) are percent on the wire and 0..1 in the sentence
+      const s = (f[j] & 255) >= PE.Intensity ? 100 : 1;
+      if (x < f[j + 2] || x > f[j + 3]) e.push([i, f[j] & 255, x < f[j + 2] ? PR.Below : PR.Above, f[j] >> 8, x / s]);
+    }
+    if (d * 1000 <= (CUE_MS[cue] || 0)) e.push([i, PE.Duration, PR.CueShort, 0, 0]);
+    total += d;
+  }
+  if (o !== b.length) return [[PE_WHOLE, PE.Program, PR.Extra, 0, b.length - o]];
+  if (total > LONGEST_SESSION_S) e.push([PE_WHOLE, PE.Steps, PR.Total, 0, total]);
+  return e.slice(0, max);
+};
+
+/** The rules (PR) that say the bytes themselves are broken, not a limit: Header … Extra. */
+const STRUCTURE_RULES = 13;
+
+/** A program image back to its objects, or the sentence saying why its bytes cannot be read (companion side). */
+export const decodeProgram = (b: Uint8Array): Program | string => {
+  const e = imageErrors(b, 1)[0];
+  return e && e[2] >= STRUCTURE_RULES ? describeProgramError(e) : readProgram(b);
+};
+
+/**
+ * Decodes a program image the validator's structure check passed (validate.ts imageErrors); the
+ * companion's form (the device reads images by offset and never builds these objects).
+ */
+export const readProgram = (b: Uint8Array): Program => {
+  const steps: Step[] = [];
+  let o = HEADER_BYTES + b[2];
+  for (let i = 0; i < b[1]; i++) {
+    const s: Step = { region: b[o], pattern: b[o + 1], duration: u16(b, o + 2), intensity: b[o + 4] / 100, cue: b[o + 5] };
+    o += STEP_BYTES;
+    if (s.pattern === PATTERN_CUSTOM) {
+      s.curveStepMs = b[o] * 10;
+      s.curve = [];
+      for (let j = 0; j < b[o + 1]; j++) s.curve.push(b[o + 2 + j] / 100);
+      o += 2 + b[o + 1];
     }
     steps.push(s);
   }
-  if (o !== b.length) return [PE_WHOLE, PE.Program, PR.Extra, 0, b.length - o];
-  return { name: asciiString(b, 3, L), steps: steps };
+  return { name: asciiString(b, HEADER_BYTES, b[2]), steps: steps };
 };
 
-/** readProgram with the error as its sentence (companion side). */
-export const decodeProgram = (b: Uint8Array): Program | string => {
-  const p = readProgram(b);
-  return Array.isArray(p) ? describeProgramError(p) : p;
-};
-
-/** The curve (levels 0..1) and ms per level the motor plays for a step. */
+/** The pattern's curve (levels 0..1) and ms per level the motor plays for a step (companion side). */
 export const stepCurve = (s: Step): number[] => {
   if (s.pattern === PATTERN_CUSTOM) return s.curve || [1];
   const c = PATTERN_CURVES[s.pattern] || [100];

@@ -1,76 +1,84 @@
 import {
-  CURVE_MAX_POINTS, CURVE_MIN_POINTS, CURVE_STEP_MAX_MS, CURVE_STEP_MIN_MS, INTENSITY_MAX, LONGEST_SESSION_S, MAX_STEPS,
-  NAME_MAX_BYTES, STEP_MAX_S, STEP_MIN_S,
-} from "./limits";
-import {
-  CUES, CUE_NONE, CUE_REGION, CUE_TAP, PATTERNS, PATTERN_CUSTOM, PE, PE_WHOLE, PR, Program, REGIONS, REGION_MAX, Step, cueMs,
-  describeProgramError,
+  CUES, CUE_NONE, CUE_REGION, PATTERNS, PATTERN_CUSTOM, PE, PE_WHOLE, PR, Program, REGIONS, Step, describeProgramError,
+  encodeProgram, imageErrors,
 } from "./program";
 
 /*
- * One validator, run by the companion before it sends and by the device before it activates.
- * Errors are structured (program.ts PE / PR tuples: the device sends the first one in 8 bytes);
- * validateProgram prints them, e.g. `steps[2].intensity: 1.4 is above the limit 1.0`.
+ * One validator. Its rules are program.ts imageErrors, over the bytes: the device runs it before it
+ * activates or plays a program, the companion on the bytes it is about to send. What the companion
+ * adds here is only what bytes cannot say: that a value is a number, a whole one, fits its byte, and
+ * (for the hand-written JSON form) that words and field names are known. Sentences name the field and
+ * the rule, e.g. `steps[2].intensity: 1.4 is above the limit 1.0`.
  */
 
-const isInt = (x: number): boolean => {
-  return typeof x === "number" && Math.floor(x) === x;
+/**
+ * x as a field value the bytes can hold (a number from 0 to top; whole, or a multiple of 10, where
+ * asked), or -1 after pushing the error tuple (program.ts PE / PR) that says why not.
+ */
+const encodable = (errors: number[][], i: number, field: number, k: number, x: unknown, whole: boolean, tens: boolean, top: number): number => {
+  if (typeof x !== "number" || x - x !== 0) errors.push([i, field, PR.NotNumber, k, 0]);
+  else if (x < 0) errors.push([i, field, PR.Below, k, x]);
+  else if (x > top) errors.push([i, field, PR.Above, k, x]);
+  else if (whole && Math.floor(x) !== x) errors.push([i, field, PR.NotWhole, k, x]);
+  else if (tens && x % 10 !== 0) errors.push([i, field, PR.NotMultiple10, k, 0]);
+  else return x;
+  return -1;
 };
 
-const range = (errors: number[][], i: number, f: number, k: number, x: number, lo: number, hi: number, whole: boolean): void => {
-  if (typeof x !== "number" || x - x !== 0) errors.push([i, f, PR.NotNumber, k, 0]);
-  else if (x < lo || x > hi) errors.push([i, f, x < lo ? PR.Below : PR.Above, k, x]);
-  else if (whole && Math.floor(x) !== x) errors.push([i, f, PR.NotWhole, k, x]);
-};
-
-/** The device's rules, over a decoded program. Returns every error as a PE / PR tuple; empty means valid. */
-export const programErrors = (p: Program): number[][] => {
+/**
+ * Why a program cannot be written in bytes, and a copy in which each such value is replaced by a
+ * stand-in that can, so that imageErrors over the copy's bytes does not report that field again.
+ */
+const encodableCopy = (p: Program): { errors: number[][]; program: Program } => {
   const errors: number[][] = [];
-  const name = p.name;
-  if (typeof name !== "string" || name.length < 1 || name.length > NAME_MAX_BYTES) {
+  let name = typeof p.name === "string" ? p.name : "";
+  if (typeof p.name !== "string" || name.length > 255) {
     errors.push([PE_WHOLE, PE.Name, PR.NameLength, 0, 0]);
-  } else {
-    for (let i = 0; i < name.length; i++) {
-      const c = name.charCodeAt(i);
-      if (c < 0x20 || c > 0x7e) {
-        errors.push([PE_WHOLE, PE.Name, PR.NameChar, 0, i + 1]);
-        break;
-      }
-    }
+    name = "x";
   }
-  const steps = p.steps;
-  if (!steps || steps.length < 1) errors.push([PE_WHOLE, PE.Steps, PR.NoSteps, 0, 0]);
-  else if (steps.length > MAX_STEPS) errors.push([PE_WHOLE, PE.Steps, PR.TooMany, 0, steps.length]);
-  let total = 0;
-  for (let i = 0; steps && i < steps.length && i < MAX_STEPS; i++) {
-    const s = steps[i];
-    range(errors, i, PE.Region, 0, s.region, 0, REGION_MAX, true);
-    range(errors, i, PE.Pattern, 0, s.pattern, 0, PATTERN_CUSTOM, true);
-    range(errors, i, PE.Duration, 0, s.duration, STEP_MIN_S, STEP_MAX_S, true);
-    range(errors, i, PE.Intensity, 0, s.intensity, 0, INTENSITY_MAX, false);
-    range(errors, i, PE.Cue, 0, s.cue, 0, CUE_TAP, true);
-    if (isInt(s.duration) && s.duration * 1000 <= cueMs(s.cue)) errors.push([i, PE.Duration, PR.CueShort, 0, 0]);
+  for (let i = 0; i < name.length; i++)
+    if (name.charCodeAt(i) > 0xff) {
+      errors.push([PE_WHOLE, PE.Name, PR.NameChar, 0, i + 1]);
+      name = "x";
+    }
+  const steps: Step[] = [];
+  const raw = Array.isArray(p.steps) ? p.steps : [];
+  if (raw.length > 255) errors.push([PE_WHOLE, PE.Steps, PR.TooMany, 0, raw.length]);
+  for (let i = 0; i < raw.length && i < 255; i++) {
+    const s = raw[i];
+    const at = (f: number, x: unknown, whole: boolean, top: number, stand: number): number => {
+      const v = encodable(errors, i, f, 0, x, whole, false, top);
+      return v < 0 ? stand : v;
+    };
+    const c: Step = {
+      region: at(PE.Region, s.region, true, 255, 0),
+      pattern: at(PE.Pattern, s.pattern, true, 255, 0),
+      duration: at(PE.Duration, s.duration, true, 0xffff, 60),
+      intensity: at(PE.Intensity, s.intensity, false, 2.55, 0),
+      cue: at(PE.Cue, s.cue, true, 255, 0),
+    };
     if (s.pattern === PATTERN_CUSTOM) {
-      const c = s.curve;
-      if (!c || c.length < CURVE_MIN_POINTS || c.length > CURVE_MAX_POINTS) {
-        errors.push([i, PE.Curve, PR.CurveCount, 0, 0]);
-      } else {
-        for (let k = 0; k < c.length; k++) range(errors, i, PE.Level, k, c[k], 0, 1, false);
+      const v = encodable(errors, i, PE.CurveStepMs, 0, s.curveStepMs, true, true, 2550);
+      c.curveStepMs = v < 0 ? 250 : v;
+      c.curve = [];
+      const curve = Array.isArray(s.curve) ? s.curve : [];
+      for (let k = 0; k < curve.length && k < 255; k++) {
+        const l = encodable(errors, i, PE.Level, k, curve[k], false, false, 2.55);
+        c.curve.push(l < 0 ? 0 : l);
       }
-      range(errors, i, PE.CurveStepMs, 0, s.curveStepMs as number, CURVE_STEP_MIN_MS, CURVE_STEP_MAX_MS, true);
-      if (isInt(s.curveStepMs as number) && (s.curveStepMs as number) % 10 !== 0) errors.push([i, PE.CurveStepMs, PR.NotMultiple10, 0, 0]);
     } else if (s.curve !== undefined) {
       errors.push([i, PE.Curve, PR.NotCustom, 0, 0]);
     }
-    if (typeof s.duration === "number") total += s.duration;
+    steps.push(c);
   }
-  if (total > LONGEST_SESSION_S) errors.push([PE_WHOLE, PE.Steps, PR.Total, 0, total]);
-  return errors;
+  return { errors: errors, program: { name: name, steps: steps } };
 };
 
-/** programErrors as sentences (the companion's form). */
+/** Every rule the program breaks, as sentences (the companion's form); empty means the device will take it. */
 export const validateProgram = (p: Program): string[] => {
-  return programErrors(p).map((e) => {
+  const c = encodableCopy(p);
+  const all = c.errors.concat(imageErrors(encodeProgram(c.program), 1000));
+  return all.map((e) => {
     return describeProgramError(e);
   });
 };
@@ -144,3 +152,4 @@ export const programFromJson = (v: unknown): { program: Program | null; errors: 
   for (let i = 0; i < rules.length; i++) if (errors.indexOf(rules[i]) < 0) errors.push(rules[i]);
   return { program: errors.length ? null : program, errors: errors };
 };
+

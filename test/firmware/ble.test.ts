@@ -9,18 +9,18 @@ import { bootDevice } from "../helpers/firmware";
 import { SERVICE_UUID } from "../../shared/uuids";
 import { Central } from "../helpers/central";
 import { End, Op, Setting, SLOT_BASE, State, Status } from "../../shared/codes";
-import { LIMITS } from "../../shared/limits";
+import { FULL_POWER_THROTTLE, MOTOR_DUTY_MAX, STREAM_MAX_PACKETS, STREAM_WINDOW } from "../../shared/limits";
 import { crc32 } from "../../shared/crc";
 import { creditPacket, encodeMessage } from "../../shared/frame";
 import { encodeProgram, PATTERN_CUSTOM, Program } from "../../shared/program";
 import { PRESET_COUNT, presetProgram } from "../../shared/presets";
 import {
   decodeAckReply, decodeInfo, decodeLogReadReply, encodeLogRead, decodeProgramList, decodeSettings, decodeStatus, decodeTimeReply, decodeU16,
-  encodeProgRead, encodeSettings, encodeU32, INFO_CLOCK_SET, SETTINGS_HAS_PASSKEY,
+  encodeProgRead, encodeU32, INFO_CLOCK_SET, INFO_OWNER, INFO_PROTECTED,
 } from "../../shared/messages";
 
 const devices: VirtualDevice[] = [];
-async function connected(opts: { mtu?: number; bonded?: boolean; encrypted?: boolean } = {}): Promise<{ dev: VirtualDevice; c: Central }> {
+async function connected(opts: { mtu?: number } = {}): Promise<{ dev: VirtualDevice; c: Central }> {
   const dev = await bootDevice();
   devices.push(dev);
   const c = new Central(dev);
@@ -30,7 +30,7 @@ async function connected(opts: { mtu?: number; bonded?: boolean; encrypted?: boo
 
 afterEach(() => {
   for (const d of devices.splice(0)) {
-    for (const s of d.motorTimeline()) expect(s.v).toBeLessThanOrEqual(LIMITS.motorDutyMax);
+    for (const s of d.motorTimeline()) expect(s.v).toBeLessThanOrEqual(MOTOR_DUTY_MAX);
     expect(d.errors).toEqual([]);
   }
 });
@@ -56,16 +56,22 @@ describe("BLE requests", () => {
     expect(m.op).toBe(Op.Info);
     expect(m.status).toBe(Status.Ok);
     const i = decodeInfo(m.body)!;
-    expect(i).toMatchObject({ proto: 1, board: 1, payload: 50, boot: 1, selected: 0, held: 0, newest: 0, firmware: "9.9.9-test" });
-    expect(i.caps).toBe(31);
+    expect(i).toMatchObject({ proto: 2, board: 1, payload: 50, selected: 0, held: 0, newest: 0, firmware: "9.9.9-test", batteryState: 0 });
+    expect(i.caps).toBe(127);
+    expect(i.logId).toBeGreaterThan(0);
     expect(i.storageFree).toBeGreaterThan(10_000);
-    // At 50-byte payloads the INFO reply (48 bytes) is one packet; at 20 it takes three.
-    const last = c.packets[c.packets.length - 1];
-    expect(last.length).toBeLessThanOrEqual(50);
+    // At 50-byte payloads the INFO reply (60 bytes with its header and check) is two packets; at 20, four.
+    expect(c.packets.map((p) => p.length)).toEqual([50, 12]);
     const { c: c20 } = await connected();
     c20.info();
     expect(c20.packets.every((p) => p.length <= 20)).toBe(true);
-    expect(c20.packets.length).toBe(3);
+    expect(c20.packets.length).toBe(4);
+    // every connection gets a fresh nonce for AUTH
+    const again = decodeInfo(c.info().body)!;
+    expect(Buffer.from(again.nonce).equals(Buffer.from(i.nonce))).toBe(true);
+    c.disconnect();
+    c.connect({ mtu: 53 });
+    expect(Buffer.from(decodeInfo(c.info().body)!.nonce).equals(Buffer.from(i.nonce))).toBe(false);
   });
 
   it("TIME_SET sets the clock; records made after it carry unix time", async () => {
@@ -74,7 +80,7 @@ describe("BLE requests", () => {
     const unix = 1_760_000_000;
     const t = c.request(Op.TimeSet, encodeU32(unix));
     expect(t.status).toBe(Status.Ok);
-    expect(decodeTimeReply(t.body)).toEqual({ uptime: 0, boot: 1 });
+    expect(decodeTimeReply(t.body)).toEqual({ uptime: 0, bootSeq: 1 });
     dev.advance(5000);
     const i = decodeInfo(c.info().body)!;
     expect(i.flags & INFO_CLOCK_SET).toBeTruthy();
@@ -117,20 +123,25 @@ describe("BLE requests", () => {
     c.info();
     expect(c.upload(0, encodeProgram(SHORT)).status).toBe(Status.Ok);
     for (let i = 0; i < 5; i++) runSession(dev, c, SLOT_BASE, 8000);
+    const logId = c.logId;
     let { reply, records } = c.readLog(0, 3);
-    expect(reply).toEqual({ first: 1, count: 3, more: 2, newest: 5 });
+    expect(reply).toEqual({ logId, first: 1, count: 3, more: 2, newest: 5 });
     expect(records.map((r) => r.seq)).toEqual([1, 2, 3]);
     expect(records.every((r) => r.program === SLOT_BASE && r.end === End.Finished && r.regions[0] === 4 && r.regions[2] === 3)).toBe(true);
     ({ reply, records } = c.readLog(3, 64));
-    expect(reply).toEqual({ first: 4, count: 2, more: 0, newest: 5 });
+    expect(reply).toEqual({ logId, first: 4, count: 2, more: 0, newest: 5 });
     expect(records.map((r) => r.seq)).toEqual([4, 5]);
     expect(decodeInfo(c.info().body)!.held).toBe(5);
-    const ack = c.request(Op.LogAck, encodeU32(5));
+    // An ack or a read that names another log is refused (that log started over): nothing freed.
+    expect(c.ack(5, logId ^ 1).status).toBe(Status.Stale);
+    expect(c.request(Op.LogRead, encodeLogRead({ after: 0, max: 9, window: 0, logId: logId ^ 1 })).status).toBe(Status.Stale);
+    expect(decodeInfo(c.info().body)!.held).toBe(5);
+    const ack = c.ack(5);
     expect(ack.status).toBe(Status.Ok);
     expect(decodeAckReply(ack.body)).toEqual({ acked: 5, held: 0 });
-    expect(c.readLog(5).reply).toEqual({ first: 0, count: 0, more: 0, newest: 5 });
+    expect(c.readLog(5).reply).toEqual({ logId, first: 0, count: 0, more: 0, newest: 5 });
     // Acking beyond the newest is clamped.
-    expect(decodeAckReply(c.request(Op.LogAck, encodeU32(99)).body)).toEqual({ acked: 5, held: 0 });
+    expect(decodeAckReply(c.ack(99).body)).toEqual({ acked: 5, held: 0 });
   });
 
   it("streams as many records a read as 127 numbered packets carry at 20-byte payloads (120)", async () => {
@@ -143,7 +154,7 @@ describe("BLE requests", () => {
     expect(a.records.map((r) => r.seq)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
     expect(a.packets.map((p) => p[0] & 0x7f)).toEqual(Array.from({ length: a.packets.length }, (_, i) => i));
     expect(a.packets.length).toBe(Math.ceil((120 * 20) / 19));
-    expect(a.packets.length).toBeLessThanOrEqual(LIMITS.streamMaxPackets);
+    expect(a.packets.length).toBeLessThanOrEqual(STREAM_MAX_PACKETS);
     const b = c.readLog(120, 200);
     expect(b.records.map((r) => r.seq)).toEqual([121, 122, 123, 124, 125, 126]);
     expect(dev.pendingTimers()).toBe(0);
@@ -155,16 +166,16 @@ describe("BLE requests", () => {
     expect(c.upload(1, encodeProgram(SHORT)).status).toBe(Status.Ok);
     for (let i = 0; i < 30; i++) runSession(dev, c, SLOT_BASE + 1, 8000);
     const from = c.stream.length;
-    const m = c.request(Op.LogRead, encodeLogRead({ after: 0, max: 30, window: LIMITS.streamWindow }));
+    const m = c.request(Op.LogRead, encodeLogRead({ after: 0, max: 30, window: STREAM_WINDOW }));
     expect(decodeLogReadReply(m.body)).toMatchObject({ first: 1, count: 30 });
     const total = Math.ceil((30 * 20) / 19);
     const got = () => c.stream.length - from;
     dev.advance(1000);
-    expect(got()).toBe(LIMITS.streamWindow); // no credit yet: it waits, however long
+    expect(got()).toBe(STREAM_WINDOW); // no credit yet: it waits, however long
     expect(dev.pendingTimers()).toBe(0); // and waits asleep
     c.writePacket(creditPacket(4));
     dev.advance(1000);
-    expect(got()).toBe(4 + LIMITS.streamWindow);
+    expect(got()).toBe(4 + STREAM_WINDOW);
     while (got() < total) {
       c.writePacket(creditPacket(got()));
       dev.advance(100);
@@ -239,41 +250,65 @@ describe("BLE requests", () => {
     expect(c.request(Op.Status).status).toBe(Status.Ok);
   });
 
-  it("a session started over BLE stops with LinkLost when the link drops; a button session does not", async () => {
+  it("a session started over BLE runs on when the link drops, like a button session; the button stops it", async () => {
     const { dev, c } = await connected();
     c.info();
     runSession(dev, c, 0, 10_000);
     c.disconnect();
+    dev.advance(5000);
+    expect(dev.motor).toBeGreaterThan(0);
+    dev.pressButton(1600);
     expect(dev.motor).toBe(0);
     c.connect();
     c.info();
     const r = c.readLog(0).records;
     expect(r).toHaveLength(1);
-    expect(r[0].end).toBe(End.LinkLost);
-    expect(r[0].regions[0]).toBe(10);
-    dev.pressButton(100);
-    dev.advance(5000);
-    c.disconnect();
-    expect(dev.motor).toBeGreaterThan(0);
+    expect(r[0].end).toBe(End.StoppedButton);
+    expect(r[0].regions[0]).toBe(17);
   });
 
-  it("with RequireBond, changes need a bonded encrypted link; reads do not", async () => {
+  it("with an owner paired, only a link that proved the key and signs its requests is obeyed", async () => {
     const { dev, c } = await connected();
+    const key = new Uint8Array(16).fill(7);
     c.info();
-    expect(c.request(Op.SettingsSet, [Setting.RequireBond]).status).toBe(Status.BadRequest); // no passkey
-    expect(c.request(Op.SettingsSet, encodeSettings({ flags: Setting.RequireBond, passkey: "12a456" })).status).toBe(Status.BadRequest);
-    expect(c.request(Op.SettingsSet, encodeSettings({ flags: Setting.RequireBond, passkey: "012345" })).status).toBe(Status.Ok);
-    expect((dev.nrf as unknown as { security: Record<string, unknown> }).security).toMatchObject({ passkey: "012345", mitm: 1, display: 1 });
-    expect(decodeSettings(c.request(Op.SettingsGet).body)!.flags).toBe(Setting.RequireBond | SETTINGS_HAS_PASSKEY);
+    // pairing needs the trust window (the button held 5 s while idle)
+    expect(c.pair(key).status).toBe(Status.Denied);
+    dev.buttonDown();
+    dev.advance(5100);
+    dev.buttonUp();
+    const p = c.pair(key);
+    expect(p.status).toBe(Status.Ok);
+    expect([...p.body]).toEqual([0]);
+    let i = decodeInfo(c.info().body)!;
+    expect(i.flags & INFO_PROTECTED).toBeTruthy();
+    // unsigned: denied, and INFO tells only who the device is
     expect(c.request(Op.Start, [0]).status).toBe(Status.Denied);
-    expect(c.request(Op.LogAck, encodeU32(1)).status).toBe(Status.Denied);
-    expect(c.request(Op.Status).status).toBe(Status.Ok);
-    c.disconnect();
-    c.connect({ bonded: true, encrypted: true });
-    c.info();
+    expect(c.request(Op.Status).status).toBe(Status.Denied);
+    expect(i).toMatchObject({ logId: 0, newest: 0, acked: 0, held: 0, selected: 0, time: 0, firmware: "9.9.9-test" });
+    // a wrong key is refused; the right one opens the link, and its replies prove the device has it
+    expect(c.auth(0, new Uint8Array(16).fill(8)).status).toBe(Status.Denied);
+    expect(c.auth(1, key).status).toBe(Status.Denied);
+    expect(c.auth(0, key).status).toBe(Status.Ok);
+    i = decodeInfo(c.info().body)!;
+    expect(i.flags & INFO_OWNER).toBeTruthy();
+    expect(i.logId).toBeGreaterThan(0);
     expect(c.request(Op.Start, [0]).status).toBe(Status.Ok);
     expect(c.request(Op.Stop).status).toBe(Status.Ok);
-    expect(c.request(Op.SettingsSet, [0]).status).toBe(Status.Ok);
+    // a replayed counter is refused
+    c.counter -= 1;
+    expect(c.request(Op.Status).status).toBe(Status.Denied);
+    c.counter += 5;
+    expect(c.request(Op.Status).status).toBe(Status.Ok);
+    // the session key belongs to the connection
+    c.disconnect();
+    c.connect();
+    c.info();
+    expect(c.request(Op.Status, null, { unsigned: true }).status).toBe(Status.Denied);
+    // unpairing every key opens the device again
+    expect(c.auth(0, key).status).toBe(Status.Ok);
+    expect(c.request(Op.Unpair, [0xff]).status).toBe(Status.Ok);
+    c.sessionKey = null;
+    expect(c.request(Op.Status).status).toBe(Status.Ok);
   });
 });
 
@@ -323,10 +358,10 @@ describe("safety", () => {
     expect(c.request(Op.Start, [SLOT_BASE]).status).toBe(Status.Ok);
     const start = dev.clock.now();
     dev.advance(119_000);
-    expect(dev.motor).toBeCloseTo(LIMITS.motorDutyMax, 9);
+    expect(dev.motor).toBeCloseTo(MOTOR_DUTY_MAX, 9);
     dev.advance(3_000);
-    expect(dev.motor).toBeCloseTo(LIMITS.motorDutyMax * LIMITS.fullPowerThrottle, 9);
-    const drop = dev.motorTimeline().find((s) => s.t > start + 1000 && s.v < LIMITS.motorDutyMax)!;
+    expect(dev.motor).toBeCloseTo(MOTOR_DUTY_MAX * FULL_POWER_THROTTLE, 9);
+    const drop = dev.motorTimeline().find((s) => s.t > start + 1000 && s.v < MOTOR_DUTY_MAX)!;
     // Throttled within one curve step (1 s) of the 120 s limit, counted from full power at 300 ms.
     expect(drop.t - start).toBeGreaterThan(120_300);
     expect(drop.t - start).toBeLessThanOrEqual(121_300);

@@ -8,9 +8,9 @@ import { bootDevice } from "../helpers/firmware";
 import { Central } from "../helpers/central";
 import { expectedTimeline } from "../helpers/timeline";
 import { End, Op, SLOT_BASE, Status } from "../../shared/codes";
-import { LIMITS } from "../../shared/limits";
+import { LOG_SEGMENTS, LOG_SEGMENT_RECORDS, MOTOR_DUTY_MAX } from "../../shared/limits";
 import { crc32 } from "../../shared/crc";
-import { decodeProgramError, decodeInfo, decodeProgramList, decodeU16, encodeProgBegin, encodeProgWrite, encodeU32 } from "../../shared/messages";
+import { decodeProgramError, decodeInfo, decodeProgramList, decodeU16, encodeProgBegin, encodeProgWrite, encodeU32, decodeTimeReply } from "../../shared/messages";
 import { describeProgramError, encodeProgram, PATTERN_CUSTOM, Program } from "../../shared/program";
 
 const devices: VirtualDevice[] = [];
@@ -25,7 +25,7 @@ async function connected(): Promise<{ dev: VirtualDevice; c: Central }> {
 
 afterEach(() => {
   for (const d of devices.splice(0)) {
-    for (const s of d.motorTimeline()) expect(s.v).toBeLessThanOrEqual(LIMITS.motorDutyMax);
+    for (const s of d.motorTimeline()) expect(s.v).toBeLessThanOrEqual(MOTOR_DUTY_MAX);
     expect(d.errors).toEqual([]);
   }
 });
@@ -185,23 +185,26 @@ describe("state across reboots", () => {
     dev.advance(3000);
     expect(c.request(Op.Start, [0]).status).toBe(Status.Ok);
     expect(c.request(Op.Stop).status).toBe(Status.Ok);
-    expect(c.request(Op.LogAck, encodeU32(1)).status).toBe(Status.Ok);
+    const logId = decodeInfo(c.info().body)!.logId;
+    expect(c.ack(1).status).toBe(Status.Ok);
     c.disconnect();
     dev.powerCut();
     dev.boot();
     dev.advance(0);
     c.connect({ mtu: 53 });
     const info = decodeInfo(c.info().body)!;
-    expect(info).toMatchObject({ boot: 2, newest: 2, acked: 1, held: 1, selected: SLOT_BASE + 1 });
+    expect(info).toMatchObject({ logId, newest: 2, acked: 1, held: 1, selected: SLOT_BASE + 1 });
     expect(programIds(c)).toEqual([0, 1, 2, SLOT_BASE + 1]);
-    expect(c.readLog(1).records.map((r) => [r.seq, r.end, r.boot])).toEqual([[2, End.StoppedRemote, 1]]);
+    expect(c.readLog(1).records.map((r) => [r.seq, r.end])).toEqual([[2, End.StoppedRemote]]);
+    // This boot's first number: records from 3 on carry this boot's uptime.
+    expect(decodeTimeReply(c.request(Op.TimeSet, encodeU32(1_780_000_000)).body)!.bootSeq).toBe(3);
     // A button session (the selected custom program) gets the next number.
     dev.pressButton(100);
     dev.advance(3000);
     const recs = c.readLog(1).records;
-    expect(recs.map((r) => [r.seq, r.program, r.boot])).toEqual([[2, 0, 1], [3, SLOT_BASE + 1, 2]]);
+    expect(recs.map((r) => [r.seq, r.program, r.uptime])).toEqual([[2, 0, true], [3, SLOT_BASE + 1, false]]);
     // Acknowledge everything, reboot: numbering continues from the floor, nothing is re-read.
-    expect(c.request(Op.LogAck, encodeU32(3)).status).toBe(Status.Ok);
+    expect(c.ack(3).status).toBe(Status.Ok);
     c.disconnect();
     dev.reboot();
     dev.advance(0);
@@ -216,7 +219,7 @@ describe("state across reboots", () => {
     const { dev, c } = await connected();
     expect(c.upload(0, encodeProgram(TINY)).status).toBe(Status.Ok);
     c.disconnect();
-    const cap = LIMITS.logSegments * LIMITS.logSegmentRecords;
+    const cap = LOG_SEGMENTS * LOG_SEGMENT_RECORDS;
     expect(cap).toBeGreaterThanOrEqual(365);
     for (let i = 0; i < cap + 2; i++) {
       dev.pressButton(100);
@@ -228,7 +231,7 @@ describe("state across reboots", () => {
     const first = c.readLog(0, 10).records;
     expect(first[0].seq).toBe(1);
     // Acknowledged records make room again.
-    expect(c.request(Op.LogAck, encodeU32(cap)).status).toBe(Status.Ok);
+    expect(c.ack(cap).status).toBe(Status.Ok);
     c.disconnect();
     dev.pressButton(100);
     dev.advance(2600);

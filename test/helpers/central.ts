@@ -9,15 +9,19 @@ import { DONE, Message, Reassembler, decodeMessage, encodeMessage, isStreamPacke
 import { Op } from "../../shared/codes";
 import { decodeRecord, LogRecord, RECORD_BYTES } from "../../shared/record";
 import {
-  decodeLogReadReply, decodeU16, encodeLogRead, encodeProgBegin, encodeProgWrite, LogReadReply,
+  AUTH_LABEL, DEVICE_LABEL, SESSION_LABEL, authInput, decodeInfo, decodeLogReadReply, decodeU16, encodeAuth, encodeLogAck, encodeLogRead,
+  encodePair, encodeProgBegin, encodeProgWrite, LogReadReply, signBody, signedInput,
 } from "../../shared/messages";
 import { crc32 } from "../../shared/crc";
+import { ANY_SLOT, SIGNED } from "../../shared/codes";
+import { createHmac, randomBytes } from "node:crypto";
+
+/** HMAC-SHA-256, as the device computes it with its crypto module. */
+export const hmac = (key: Uint8Array, data: Uint8Array): Uint8Array => new Uint8Array(createHmac("sha256", key).update(data).digest());
 
 export interface CentralOptions {
   /** ATT MTU the central requests (default 23: 20-byte payloads). */
   mtu?: number;
-  bonded?: boolean;
-  encrypted?: boolean;
 }
 
 export class Central {
@@ -29,6 +33,12 @@ export class Central {
   /** Every notification packet, in arrival order. */
   readonly packets: Uint8Array[] = [];
   payload = 20;
+  /** From the last INFO: the device's log id and this connection's nonce. */
+  logId = 0;
+  nonce = new Uint8Array(8);
+  /** After auth(): the link's session key and the last counter signed (requests are then signed). */
+  sessionKey: Uint8Array | null = null;
+  counter = 0;
   private nextId = 1;
   private rx = new Reassembler(4096);
   private off?: () => void;
@@ -39,7 +49,7 @@ export class Central {
 
   connect(opts: CentralOptions = {}): void {
     const nrf = this.dev.nrf;
-    const info = nrf.centralConnect({ mtu: opts.mtu ?? 23, bonded: opts.bonded, encrypted: opts.encrypted });
+    const info = nrf.centralConnect({ mtu: opts.mtu ?? 23 });
     this.payload = info.payload;
     this.dev.advance(0);
     nrf.centralSubscribe(SERVICE_UUID, NOTIFY_CHAR_UUID, true);
@@ -47,6 +57,7 @@ export class Central {
   }
 
   disconnect(): void {
+    this.sessionKey = null;
     this.off?.();
     this.off = undefined;
     this.dev.nrf.centralDisconnect();
@@ -63,12 +74,47 @@ export class Central {
     packetize(m, this.payload, (p) => this.writePacket(p));
   }
 
-  /** Sends a request and returns its reply (the first message with the same id after it). */
-  request(op: number, body: Uint8Array | number[] | null = null, opts: { id?: number; maxMs?: number } = {}): Message {
+  /**
+   * Sends a request and returns its reply (the first message with the same id after it). After
+   * auth() every request is signed with the session key, as an owner's companion does.
+   */
+  request(op: number, body: Uint8Array | number[] | null = null, opts: { id?: number; maxMs?: number; unsigned?: boolean } = {}): Message {
     const id = opts.id ?? this.allocId();
     const from = this.messages.length;
-    this.sendRaw(encodeMessage(op, id, 0, body ? Uint8Array.from(body) : null));
+    let b = body ? Uint8Array.from(body) : new Uint8Array(0);
+    let flags = 0;
+    if (this.sessionKey && !opts.unsigned) {
+      const ctr = ++this.counter;
+      b = signBody(b, ctr, hmac(this.sessionKey, signedInput(ctr, op, id, b)));
+      flags = SIGNED;
+    }
+    this.sendRaw(encodeMessage(op, id, flags, b.length ? b : null));
     return this.waitReply(id, from, opts.maxMs);
+  }
+
+  /** PAIR: stores an owner key (the trust window must be open, or this link an owner's). */
+  pair(key: Uint8Array, slot = ANY_SLOT, passkey = ""): Message {
+    return this.request(Op.Pair, encodePair({ slot, key, passkey }));
+  }
+
+  /** AUTH with a key against the nonce of the last INFO; on Ok the requests that follow are signed. */
+  auth(slot: number, key: Uint8Array): Message {
+    const nc = new Uint8Array(randomBytes(8));
+    const mac = hmac(key, authInput(AUTH_LABEL, this.nonce, nc));
+    this.sessionKey = null;
+    const m = this.request(Op.Auth, encodeAuth({ slot, nonce: nc, mac }));
+    if (m.status === 0) {
+      const proof = hmac(key, authInput(DEVICE_LABEL, this.nonce, nc)).subarray(0, 16);
+      if (Buffer.compare(Buffer.from(proof), Buffer.from(m.body)) !== 0) throw new Error("the device's AUTH proof does not match the key");
+      this.sessionKey = hmac(key, authInput(SESSION_LABEL, this.nonce, nc));
+      this.counter = 0;
+    }
+    return m;
+  }
+
+  /** LOG_ACK up to a seq of the log INFO named (or another log id). */
+  ack(upTo: number, logId = this.logId): Message {
+    return this.request(Op.LogAck, encodeLogAck({ upTo, logId }));
   }
 
   /** Waits for a reply (or Op.Error) with this id among messages from index `from`. */
@@ -89,7 +135,13 @@ export class Central {
 
   /** INFO with this central's payload (what a companion sends first on every connection). */
   info(): Message {
-    return this.request(Op.Info, [this.payload]);
+    const m = this.request(Op.Info, [this.payload]);
+    const i = m.status === 0 ? decodeInfo(m.body) : null;
+    if (i) {
+      this.nonce = i.nonce;
+      if (i.logId) this.logId = i.logId;
+    }
+    return m;
   }
 
   /**
@@ -98,7 +150,7 @@ export class Central {
    */
   readLog(after: number, max = 64, maxMs = 3000): { reply: LogReadReply; records: LogRecord[]; packets: Uint8Array[] } {
     const from = this.stream.length;
-    const m = this.request(Op.LogRead, encodeLogRead({ after, max }));
+    const m = this.request(Op.LogRead, encodeLogRead({ after, max, window: 0, logId: 0 }));
     if (m.status !== 0) throw new Error(`LOG_READ failed with status ${m.status}`);
     const reply = decodeLogReadReply(m.body)!;
     const bytes = reply.count * RECORD_BYTES;

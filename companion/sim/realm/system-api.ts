@@ -1,4 +1,5 @@
 /** The interpreter's own globals: print/console, require, process, restarts, base64, and no-op indicators. */
+import { createHash } from "node:crypto";
 import { bytesToBinaryString, toBytes } from "../flash.js";
 import type { GlobalsKit } from "./api.js";
 import { base64Decode, base64Encode } from "./base64.js";
@@ -14,10 +15,14 @@ export function printApi({ host, api, values }: GlobalsKit) {
   };
 }
 
-/** `require`: only the Storage module exists. */
-export function requireFunction({ api }: GlobalsKit, storage: unknown) {
+/** `require`: the Storage module, and crypto with what the nRF52 builds have of it (SHA-256). */
+export function requireFunction({ api, values }: GlobalsKit, storage: unknown) {
+  const crypto = values.object({
+    SHA256: api("crypto.SHA256", (data: unknown) => values.arrayBuffer(new Uint8Array(createHash("sha256").update(toBytes(data)).digest()))),
+  });
   return api("require", (name: unknown) => {
     if (name === "Storage") return storage;
+    if (name === "crypto") return crypto;
     throw new Error(`Module ${String(name)} not found`);
   });
 }
