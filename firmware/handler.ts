@@ -2,7 +2,7 @@ import { Cap, End, Op, SIGNED, Setting, Status } from "../shared/codes";
 import { CHUNK_MAX_BYTES, SIGNATURE_BYTES } from "../shared/limits";
 import {
   ACK_REPLY_LAYOUT, INFO_CLOCK_SET, INFO_CONSOLE_LOCKED, INFO_CONSOLE_OPEN, INFO_LAYOUT, INFO_OWNER, INFO_PAIRING, INFO_PASSKEY,
-  INFO_PROTECTED, INFO_SESSION, LOG_READ_REPLY_LAYOUT, PROTOCOL_VERSION, TIME_REPLY_LAYOUT, encodeProgramError,
+  INFO_PRIVATE_END, INFO_PRIVATE_START, INFO_PROTECTED, INFO_SESSION, LOG_READ_REPLY_LAYOUT, PROTOCOL_VERSION, TIME_REPLY_LAYOUT, encodeProgramError,
 } from "../shared/messages";
 import { pack, u16, u32 } from "../shared/bytes";
 import { S, J, J_ACK, J_FLAGS, J_LOG_ID, J_PASSKEY, J_SELECTED, J_UNLOGGED, jSet } from "./store";
@@ -24,7 +24,7 @@ import { bleSend, bleServices, payload, setPayload, streamCap, streamStart, trus
  */
 /** Minimum body bytes per op (char code at the op's index; "~" (126): no such op). */
 const MIN =
-  "~\x01\x04\x00\x00\x01\x19\x11\x01~~~~~~~" + // 0x00..0x0f
+  "~\x01\x04\x00~\x01\x19\x11\x01~~~~~~~" + // 0x00..0x0f
   "\x0b\x08~~~~~~~~~~~~~~" + // 0x10..0x1f
   "\x00\x07\x04\x01\x04\x01\x01~~~~~~~~~" + // 0x20..0x2f
   "\x01\x00\x00\x00"; // 0x30..0x33
@@ -51,17 +51,21 @@ export const handle = (op: number, id: number, flags: number, b: Uint8Array): vo
         case Op.Info: {
           setPayload(b[0]);
           batteryRead(duty);
-          const f = J[J_FLAGS];
           const fw = E.toUint8Array(__FW_VERSION__);
-          out = pack(INFO_LAYOUT + "1", [
+          const f = J[J_FLAGS];
+          out = pack(INFO_LAYOUT, [
             PROTOCOL_VERSION, board.code, batteryPct, batteryState,
-            (open && clockSet ? INFO_CLOCK_SET : 0) | (isProtected() ? INFO_PROTECTED : 0) |
-              (f & Setting.LockConsole || isProtected() ? INFO_CONSOLE_LOCKED : 0) | (trust ? INFO_CONSOLE_OPEN | INFO_PAIRING : 0) |
-              (open && sessionActive() ? INFO_SESSION : 0) | (owner >= 0 ? INFO_OWNER : 0) | (J[J_PASSKEY] ? INFO_PASSKEY : 0),
+            (clockSet ? INFO_CLOCK_SET : 0) | (isProtected() ? INFO_PROTECTED : 0) | (f & Setting.LockConsole || isProtected() ? INFO_CONSOLE_LOCKED : 0) |
+              (trust ? INFO_CONSOLE_OPEN | INFO_PAIRING : 0) | (sessionActive() ? INFO_SESSION : 0) | (owner >= 0 ? INFO_OWNER : 0) |
+              (J[J_PASSKEY] ? INFO_PASSKEY : 0),
             Cap.Logs | Cap.Programs | Cap.Control | Cap.Owners | Cap.ConsoleLock | Cap.Battery | Cap.LogId,
-            payload, open ? J[J_SELECTED] : 0, u32(nonce, 0), u32(nonce, 4),
-          ].concat(open ? [Math.floor(getTime()), Math.floor(now() / 1000), S.getFree(), J[J_LOG_ID], logNext - 1, J[J_ACK],
-            logHeld(J[J_ACK]), J[J_UNLOGGED]] : [0, 0, 0, 0, 0, 0, 0, 0], [fw.length]), fw);
+            payload, f, owners, u32(nonce, 0), u32(nonce, 4), Math.floor(getTime()), Math.floor(now() / 1000), S.getFree(), J[J_LOG_ID],
+            logNext - 1, J[J_ACK], logHeld(J[J_ACK]), J[J_UNLOGGED], J[J_SELECTED], fw.length,
+          ], fw);
+          if (!open) {
+            out[4] &= ~(INFO_CLOCK_SET | INFO_SESSION);
+            out.fill(0, INFO_PRIVATE_START, INFO_PRIVATE_END);
+          }
           break;
         }
         case Op.TimeSet:
@@ -70,9 +74,6 @@ export const handle = (op: number, id: number, flags: number, b: Uint8Array): vo
           break;
         case Op.Status:
           out = statusBody(0);
-          break;
-        case Op.SettingsGet:
-          out = new Uint8Array([J[J_FLAGS], owners]);
           break;
         case Op.SettingsSet:
           if (b[0] & ~Setting.LockConsole) s = Status.BadRequest;

@@ -1,5 +1,5 @@
 import { LOG_SEGMENT_RECORDS, LOG_SEGMENTS } from "../shared/limits";
-import { u32 } from "../shared/bytes";
+import { pack, u32 } from "../shared/bytes";
 import { RECORD_BYTES } from "../shared/record";
 import { crc8 } from "./crc8";
 import { J, J_ACK, J_LOG_ID, J_UNLOGGED, S, jSet, rd } from "./store";
@@ -77,10 +77,7 @@ const prune = (upTo: number): void => {
 export const logAppend = (rec: Uint8Array): boolean => {
   const newest = nsegs ? segs[nsegs - 1] : 0;
   const seq = logNext;
-  rec[0] = seq;
-  rec[1] = seq >> 8;
-  rec[2] = seq >> 16;
-  rec[3] = seq >>> 24;
+  rec.set(pack("4", [seq]));
   rec[RECORD_BYTES - 1] = crc8(rec, 0, RECORD_BYTES - 1);
   try {
     if (nsegs && seq < newest + LOG_SEGMENT_RECORDS) {

@@ -21,21 +21,22 @@ const boot = (): void => {
   E.on("kill", () => {
     motorPlay("");
   });
-  // Firmware before protocol 2 kept each value in a pair of files ("mack0"/"mack1"…: 16 slots of
-  // value u32, generation u16, crc8, 0): read once into the journal, then erased.
+  // Firmware before protocol 2 kept its settings in "mset0"/"mset1" (16 slots of value u32,
+  // generation u16, crc8, 0; the value flags + (passkey + 1) × 256): read once into the journal, so a
+  // RequireBond device stays protected and its passkey may pair an owner. Its other values (the
+  // acknowledged seq, the selection) start afresh: the log gets a new id, and the companion matches it.
   jLoad((k: number): number => {
-    const name = ["mack", "mulg", "msel", "mset", "", "mset"][k];
     let v = 0;
     let best = -1;
-    for (let f = 0; name && f < 2; f++) {
-      const b = rd(name + f);
+    for (let f = 0; f < 2; f++) {
+      const b = rd("mset" + f);
       for (let o = 0; b && o < 128; o += 8)
         if (b[o + 7] === 0 && crc8(b, o, o + 6) === b[o + 6] && u16(b, o + 4) > best) {
           best = u16(b, o + 4);
           v = u32(b, o);
         }
     }
-    return k === J_PASSKEY ? v >> 8 : k === J_FLAGS ? v & (Setting.RequireBond | Setting.LockConsole) : v;
+    return k === J_PASSKEY ? v >> 8 : k === J_FLAGS ? v & (Setting.RequireBond | Setting.LockConsole) : 0;
   });
   for (let f = 0; f < 10; f++) S.erase(["mack", "mulg", "msel", "mset", "mboot"][f >> 1] + (f & 1));
   logInit();

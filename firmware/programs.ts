@@ -1,6 +1,6 @@
 import { PROGRAM_MAX_BYTES, SLOTS } from "../shared/limits";
 import { SLOT_BASE, Status } from "../shared/codes";
-import { u16, u32 } from "../shared/bytes";
+import { pack, u16, u32 } from "../shared/bytes";
 import { imageErrors } from "../shared/program";
 import { PRESET_COUNT, presetBase64 } from "../shared/presets";
 import { J, J_SELECTED, S, jSet, rd } from "./store";
@@ -90,8 +90,7 @@ export const progList = (): Uint8Array => {
     let t = 0;
     for (let i = 0, p = 3 + b[2]; i < b[1]; i++, p += 6 + (b[p + 1] === 5 ? 2 + b[p + 7] : 0)) t += u16(b, p + 2);
     const c = E.CRC32(b);
-    r.set([id, b[1], t, t >> 8, c, c >> 8, c >> 16, c >>> 24, b[2]], o);
-    r.set(b.subarray(3, 3 + b[2]), o + 9);
+    r.set(pack("11241", [id, b[1], t, c, b[2]], b.subarray(3, 3 + b[2])), o);
     o += 9 + b[2];
     r[1]++;
   }
@@ -122,7 +121,7 @@ export const progBegin = (slot: number, size: number, crc: number): number => {
   if (upSlot >= 0) S.erase(fname(upSlot, upGen));
   upSlot = -1;
   try {
-    S.write(fname(slot, (upGen = gens[slot] + 1)), new Uint8Array([crc, crc >> 8, crc >> 16, crc >>> 24, size, size >> 8, 255, 255]), 0, HDR + size + 4);
+    S.write(fname(slot, (upGen = gens[slot] + 1)), pack("422", [crc, size, 0xffff]), 0, HDR + size + 4);
   } catch (e) {
     return Status.NoSpace;
   }
@@ -159,7 +158,7 @@ export const progCommit = (slot: number): number => {
     S.erase(name);
     return st;
   }
-  S.write(name, new Uint8Array([0x4d, 0x4b, 0x4f, 0x4b]), HDR + upSize);
+  S.write(name, pack("4", [MARK]), HDR + upSize);
   if (gens[slot] >= 0) S.erase(fname(slot, gens[slot]));
   gens[slot] = upGen;
   jSet(J_SELECTED, SLOT_BASE + slot);

@@ -3,7 +3,7 @@ import { BATTERY_CRITICAL_READINGS, BATTERY_RAMP_MS, BATTERY_SAMPLE_MS } from ".
 import { CUE_REGION, imageErrors } from "../shared/program";
 import { STATUS_LAYOUT } from "../shared/messages";
 import { pack } from "../shared/bytes";
-import { RECORD_BYTES } from "../shared/record";
+import { FLAG_UPTIME } from "../shared/record";
 import { cueOn, level, levelAt, next, planEnd, planSeconds, planStart, region, regionSeconds, step, stepCue } from "./schedule";
 import { duty, motorLevel, motorPlay, motorSet } from "./motor";
 import { clockAdj, clockSet, now } from "./clock";
@@ -86,10 +86,7 @@ export const sessionStop = (reason: number): boolean => {
   // the log record (shared/record.ts; logAppend fills in seq and crc)
   const g = regionSeconds(t);
   const start = Math.round((clockSet ? t0 + clockAdj : t0) / 1000);
-  const rec = new Uint8Array(RECORD_BYTES);
-  rec.set([0, 0, 0, 0, start, start >> 8, start >> 16, start >>> 24, planSeconds, planSeconds >> 8, g[0], g[0] >> 8, g[1], g[1] >> 8,
-    g[2], g[2] >> 8, progId, (reason & 7) | (clockSet ? 0 : 8), batteryPct]);
-  logAppend(rec);
+  logAppend(pack("4422221111", [0, start, planSeconds, g[0], g[1], g[2], progId, (reason & 7) | (clockSet ? 0 : FLAG_UPTIME), batteryPct, 0]));
   bleEvent(statusBody(0));
   return true;
 };

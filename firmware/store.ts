@@ -1,4 +1,4 @@
-import { u32 } from "../shared/bytes";
+import { pack, u32 } from "../shared/bytes";
 import { crc8 } from "./crc8";
 
 /*
@@ -45,14 +45,8 @@ let jf = 0;
 let jo = SLOT;
 
 const slot = (key: number, v: number): Uint8Array => {
-  const b = new Uint8Array(SLOT);
-  b[0] = key;
-  b[1] = v;
-  b[2] = v >> 8;
-  b[3] = v >> 16;
-  b[4] = v >>> 24;
+  const b = pack("14111", [key, v, 0, 0, 0]);
   b[5] = crc8(b, 0, 5);
-  b[6] = b[7] = 0;
   return b;
 };
 

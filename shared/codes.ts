@@ -6,7 +6,7 @@ export const enum Op {
   Info = 0x01,
   TimeSet = 0x02,
   Status = 0x03,
-  SettingsGet = 0x04,
+  /** (0x04 was SETTINGS_GET before protocol 2: INFO carries the settings now.) */
   SettingsSet = 0x05,
   /** Owner access (messages.ts "AUTH"): prove a key on this connection. */
   Auth = 0x06,
@@ -66,7 +66,7 @@ export const NO_END = 0xff;
 
 /** Op names for the wire (logs, tests); people see what the command was doing instead. */
 export const OP_NAMES: { [op: number]: string } = {
-  0x01: "info", 0x02: "time-set", 0x03: "status", 0x04: "settings-get", 0x05: "settings-set",
+  0x01: "info", 0x02: "time-set", 0x03: "status", 0x05: "settings-set",
   0x06: "auth", 0x07: "pair", 0x08: "unpair",
   0x10: "log-read", 0x11: "log-ack",
   0x20: "program-list", 0x21: "program-begin", 0x22: "program-write", 0x23: "program-commit",

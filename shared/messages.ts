@@ -12,14 +12,17 @@ export const PROTOCOL_VERSION = 2;
 /* ---- INFO: request payload u8 (the central's ATT payload, MTU − 3) -------------------------------
  * reply:
  *  0 proto u8 | 1 board u8 | 2 battery u8 (% or 255) | 3 batteryState u8 (codes.ts Battery) | 4 flags u8
- *  5 caps u8 | 6 payload u8 | 7 selected u8 | 8 nonce 8 bytes (this connection's challenge, for AUTH)
- * 16 time u32 | 20 uptime u32 | 24 storageFree u32 | 28 logId u32 | 32 newest u32 | 36 acked u32
- * 40 held u16 | 42 unlogged u16 | 44 fwLen u8 | 45 firmware version (ASCII)
+ *  5 caps u8 | 6 payload u8 | 7 settings u8 (codes.ts Setting) | 8 owners u8 (bit n: owner slot n paired)
+ *  9 nonce 8 bytes (this connection's challenge, for AUTH)
+ * the owner's part:
+ * 17 time u32 | 21 uptime u32 | 25 storageFree u32 | 29 logId u32 | 33 newest u32 | 37 acked u32
+ * 41 held u16 | 43 unlogged u16 | 45 selected u8
+ * 46 fwLen u8 | 47 firmware version (ASCII)
  * flags: bit0 clock set, bit1 protected (owners paired: only they may do more than INFO), bit2 console
  *        locked, bit3 console window open, bit4 session active, bit5 this link is an owner's (AUTH
  *        passed), bit6 pairing window open, bit7 a passkey from firmware before protocol 2 may pair
- * On a protected device, until AUTH passes on the link, INFO says only who it is: selected, time,
- * uptime, storageFree, logId, newest, acked, held, unlogged and the clock / session flags are 0.
+ * On a protected device, until AUTH passes on the link, INFO says only who the device is: the owner's
+ * part is zeros, and so are the clock and session flags.
  */
 export const INFO_CLOCK_SET = 1;
 export const INFO_PROTECTED = 2;
@@ -29,6 +32,9 @@ export const INFO_SESSION = 16;
 export const INFO_OWNER = 32;
 export const INFO_PAIRING = 64;
 export const INFO_PASSKEY = 128;
+/** Where the owner's part of INFO begins and ends (the device zeroes it for others). */
+export const INFO_PRIVATE_START = 17;
+export const INFO_PRIVATE_END = 46;
 
 export interface Info {
   proto: number;
@@ -38,7 +44,8 @@ export interface Info {
   flags: number;
   caps: number;
   payload: number;
-  selected: number;
+  settings: number;
+  owners: number;
   nonce: Uint8Array;
   time: number;
   uptime: number;
@@ -48,31 +55,30 @@ export interface Info {
   acked: number;
   held: number;
   unlogged: number;
+  selected: number;
   firmware: string;
 }
 
 /** pack() layouts of the replies the device sends (its handlers pack them directly, in this order). */
-export const INFO_LAYOUT = "111111114444444422";
+export const INFO_LAYOUT = "111111111444444442211";
 export const STATUS_LAYOUT = "111122111111";
 export const TIME_REPLY_LAYOUT = "44";
 export const LOG_READ_REPLY_LAYOUT = "44224";
 export const ACK_REPLY_LAYOUT = "42";
-/** Bytes of INFO before the firmware version (the version's length byte included). */
-export const INFO_FIXED_BYTES = 45;
 
 export const encodeInfo = (i: Info): Uint8Array => {
-  return pack(INFO_LAYOUT + "1", [
-    i.proto, i.board, i.battery, i.batteryState, i.flags, i.caps, i.payload, i.selected, u32(i.nonce, 0), u32(i.nonce, 4),
-    i.time, i.uptime, i.storageFree, i.logId, i.newest, i.acked, i.held, i.unlogged, i.firmware.length,
+  return pack(INFO_LAYOUT, [
+    i.proto, i.board, i.battery, i.batteryState, i.flags, i.caps, i.payload, i.settings, i.owners, u32(i.nonce, 0), u32(i.nonce, 4),
+    i.time, i.uptime, i.storageFree, i.logId, i.newest, i.acked, i.held, i.unlogged, i.selected, i.firmware.length,
   ], asciiBytes(i.firmware));
 };
 
 export const decodeInfo = (b: Uint8Array): Info | null => {
-  if (b.length < INFO_FIXED_BYTES || b.length < INFO_FIXED_BYTES + b[44]) return null;
+  if (b.length < 47 || b.length < 47 + b[46]) return null;
   return {
-    proto: b[0], board: b[1], battery: b[2], batteryState: b[3], flags: b[4], caps: b[5], payload: b[6], selected: b[7],
-    nonce: b.slice(8, 16), time: u32(b, 16), uptime: u32(b, 20), storageFree: u32(b, 24), logId: u32(b, 28),
-    newest: u32(b, 32), acked: u32(b, 36), held: u16(b, 40), unlogged: u16(b, 42), firmware: asciiString(b, 45, b[44]),
+    proto: b[0], board: b[1], battery: b[2], batteryState: b[3], flags: b[4], caps: b[5], payload: b[6], settings: b[7], owners: b[8],
+    nonce: b.slice(9, 17), time: u32(b, 17), uptime: u32(b, 21), storageFree: u32(b, 25), logId: u32(b, 29), newest: u32(b, 33),
+    acked: u32(b, 37), held: u16(b, 41), unlogged: u16(b, 43), selected: b[45], firmware: asciiString(b, 47, b[46]),
   };
 };
 
@@ -286,19 +292,10 @@ export const decodeU16 = (b: Uint8Array): number | null => {
   return b.length < 2 ? null : u16(b, 0);
 };
 
-/* ---- SETTINGS_GET reply: flags u8 (codes.ts Setting), owners u8 (bit n: owner slot n is paired) ---
- * ---- SETTINGS_SET request: flags u8 (LockConsole; RequireBond is read only) ------------------- */
-export interface Settings {
-  flags: number;
-  owners: number;
-}
-
-export const encodeSettings = (s: Settings): Uint8Array => {
-  return pack("11", [s.flags, s.owners]);
-};
-
-export const decodeSettings = (b: Uint8Array): Settings | null => {
-  return b.length < 2 ? null : { flags: b[0], owners: b[1] };
+/* ---- SETTINGS_SET request: flags u8 (codes.ts Setting: LockConsole; RequireBond is read only) ----
+ * (INFO carries the settings and which owner slots are paired.) */
+export const encodeSettings = (flags: number): Uint8Array => {
+  return pack("1", [flags]);
 };
 
 /* ---- PROG_COMMIT Invalid reply: why the device refused the program (program.ts PE / PR) ------

@@ -15,7 +15,7 @@ import { creditPacket, encodeMessage } from "../../shared/frame";
 import { encodeProgram, PATTERN_CUSTOM, Program } from "../../shared/program";
 import { PRESET_COUNT, presetProgram } from "../../shared/presets";
 import {
-  decodeAckReply, decodeInfo, decodeLogReadReply, encodeLogRead, decodeProgramList, decodeSettings, decodeStatus, decodeTimeReply, decodeU16,
+  decodeAckReply, decodeInfo, decodeLogReadReply, encodeLogRead, decodeProgramList, decodeStatus, decodeTimeReply, decodeU16,
   encodeProgRead, encodeU32, INFO_CLOCK_SET, INFO_OWNER, INFO_PROTECTED,
 } from "../../shared/messages";
 
@@ -60,8 +60,8 @@ describe("BLE requests", () => {
     expect(i.caps).toBe(127);
     expect(i.logId).toBeGreaterThan(0);
     expect(i.storageFree).toBeGreaterThan(10_000);
-    // At 50-byte payloads the INFO reply (60 bytes with its header and check) is two packets; at 20, four.
-    expect(c.packets.map((p) => p.length)).toEqual([50, 12]);
+    // At 50-byte payloads the INFO reply (62 bytes with its header and check) is two packets; at 20, four.
+    expect(c.packets.map((p) => p.length)).toEqual([50, 14]);
     const { c: c20 } = await connected();
     c20.info();
     expect(c20.packets.every((p) => p.length <= 20)).toBe(true);

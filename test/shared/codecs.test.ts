@@ -7,7 +7,7 @@ import {
   encodeInfo, decodeInfo, encodeStatus, decodeStatus, encodeLogRead, decodeLogRead,
   encodeLogReadReply, decodeLogReadReply, encodeAckReply, decodeAckReply, encodeProgramList,
   decodeProgramList, encodeProgBegin, decodeProgBegin, encodeProgWrite, decodeProgWrite,
-  encodeProgRead, decodeProgRead, encodeTimeReply, decodeTimeReply, encodeSettings, decodeSettings,
+  encodeProgRead, decodeProgRead, encodeTimeReply, decodeTimeReply, encodeSettings,
   encodeU32, decodeU32, encodeU16, decodeU16, encodeMessage, decodeMessage, packetize,
   Reassembler, DONE, MORE, Message, BOARDS, deviceBoard,
   encodeProgramError, decodeProgramError, describeProgramError, encodeLogAck, decodeLogAck, encodeAuth, decodeAuth,
@@ -181,7 +181,7 @@ describe("program errors (PROG_COMMIT's Invalid body)", () => {
 
 describe("message bodies round-trip", () => {
   const info = {
-    proto: 2, board: 2, battery: 255, batteryState: 1, flags: 17, caps: 127, payload: 50, selected: 0x10,
+    proto: 2, board: 2, battery: 255, batteryState: 1, flags: 17, caps: 127, payload: 50, settings: 2, owners: 9, selected: 0x10,
     nonce: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 0xf8]), time: 1764086400, uptime: 1234, storageFree: 20480, logId: 0xdeadbeef,
     newest: 400, acked: 388, held: 12, unlogged: 0, firmware: "0.1.0",
   };
@@ -201,7 +201,7 @@ describe("message bodies round-trip", () => {
     ["program begin", () => decodeProgBegin(encodeProgBegin({ slot: 3, size: 603, crc: 0xdeadbeef })), { slot: 3, size: 603, crc: 0xdeadbeef }],
     ["program read", () => decodeProgRead(encodeProgRead({ id: 0x11, offset: 300, len: 48 })), { id: 0x11, offset: 300, len: 48 }],
     ["time reply", () => decodeTimeReply(encodeTimeReply({ uptime: 86400 * 3, bootSeq: 201 })), { uptime: 86400 * 3, bootSeq: 201 }],
-    ["settings", () => decodeSettings(encodeSettings({ flags: 2, owners: 5 })), { flags: 2, owners: 5 }],
+    ["settings", () => [...encodeSettings(2)], [2]],
     ["auth", () => decodeAuth(encodeAuth({ slot: 2, nonce, mac })), { slot: 2, nonce, mac }],
     ["pair", () => decodePair(encodePair({ slot: 255, key: mac, passkey: "" })), { slot: 255, key: mac, passkey: "" }],
     ["pair with an old passkey", () => decodePair(encodePair({ slot: 1, key: mac, passkey: "012345" })), { slot: 1, key: mac, passkey: "012345" }],
@@ -225,7 +225,7 @@ describe("message bodies round-trip", () => {
   });
 
   it("short bodies decode to null, so the device can answer BadRequest", () => {
-    expect(decodeInfo(new Uint8Array(44))).toBeNull();
+    expect(decodeInfo(new Uint8Array(46))).toBeNull();
     expect(decodeLogRead(new Uint8Array(10))).toBeNull();
     expect(decodeAuth(new Uint8Array(24))).toBeNull();
     expect(decodePair(new Uint8Array(16))).toBeNull();
