@@ -4,7 +4,7 @@ import { DONE, Reassembler, creditPacket, decodeMessage, encodeMessage, isStream
 import { type Info, type SessionStatus, decodeInfo, decodeProgramError, decodeStatus } from "../../shared/messages";
 import { describeProgramError } from "../../shared/program";
 import { NOTIFY_CHAR_UUID, REQUEST_CHAR_UUID, SERVICE_UUID } from "../../shared/uuids";
-import { DeviceStatusError, LinkError, LinkLostError, TimeoutError } from "../cli/errors";
+import { DeviceStatusError, LinkError, LinkLostError, TimeoutError } from "../errors";
 import type { NobleCharacteristic, NoblePeripheral, NobleService } from "./noble-types";
 import { nobleUuid } from "./sim-backend";
 import { fromCallback, sleep, withTimeout } from "./timeout";

@@ -1,5 +1,5 @@
 import { NAME_PREFIX, SERVICE_UUID } from "../../shared/uuids";
-import { DeviceNotFoundError } from "../cli/errors";
+import { DeviceNotFoundError } from "../errors";
 import type { NobleLike, NoblePeripheral } from "./noble-types";
 import { nobleUuid } from "./sim-backend";
 import { fromCallback, withTimeout } from "./timeout";

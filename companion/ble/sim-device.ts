@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Flash } from "../sim/flash";
 import { VirtualDevice } from "../sim/device";
-import { MassagerError } from "../cli/errors";
+import { MassagerError } from "../errors";
 import { simFlashPath } from "../history/paths";
 import { LocalSimBackend } from "./local-backend";
 import type { SimBackend } from "./sim-backend";

@@ -8,7 +8,7 @@ import { DeviceClient } from "../device/client";
 import { type History, openHistory } from "../history/db";
 import { dataDir, historyPath } from "../history/paths";
 import { Status } from "../../shared/codes";
-import { DeviceStatusError, UsageError } from "./errors";
+import { DeviceStatusError, UsageError } from "../errors";
 import { type Progress, progressBar } from "./progress";
 
 /** Where a command writes, and the environment it reads (tests pass their own). */

@@ -3,7 +3,7 @@ import { PRESET_COUNT, PRESET_NAMES } from "../../shared/presets";
 import { REGIONS } from "../../shared/program";
 import type { SessionStatus } from "../../shared/messages";
 import type { ProgramEntry } from "../../shared/messages";
-import { UsageError } from "./errors";
+import { UsageError } from "../errors";
 import { LIMITS } from "../../shared/limits";
 
 /** Text helpers shared by the commands' text views. */

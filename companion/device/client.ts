@@ -23,7 +23,7 @@ import {
   encodeU32,
 } from "../../shared/messages";
 import { u16 } from "../../shared/bytes";
-import { LinkError } from "../cli/errors";
+import { LinkError } from "../errors";
 import type { Link, Reply, RequestOptions } from "../ble/link";
 
 /**

@@ -3,8 +3,9 @@ import { LIMITS, STREAM_CREDIT_EVERY, STREAM_WINDOW } from "../../shared/limits"
 import { PRESET_COUNT, PRESET_NAMES } from "../../shared/presets";
 import { type LogRecord, RECORD_BYTES, actualSeconds, decodeRecord } from "../../shared/record";
 import { boardByCode } from "../../shared/boards";
-import { LinkError, LinkLostError } from "../cli/errors";
-import type { History, NewSession } from "../history/db";
+import { LinkError, LinkLostError } from "../errors";
+import type { History } from "../history/db";
+import type { NewSession } from "../history/store";
 import type { DeviceClient } from "./client";
 
 /*

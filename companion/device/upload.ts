@@ -4,7 +4,7 @@ import { MSG_OVERHEAD } from "../../shared/frame";
 import { LIMITS } from "../../shared/limits";
 import { type Program, encodeProgram, totalSeconds } from "../../shared/program";
 import { validateProgram } from "../../shared/validate";
-import { DeviceStatusError, LinkError, LinkLostError, ProgramFileError } from "../cli/errors";
+import { DeviceStatusError, LinkError, LinkLostError, ProgramFileError } from "../errors";
 import { statusError } from "../ble/link";
 import type { DeviceClient } from "./client";
 

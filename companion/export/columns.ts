@@ -1,4 +1,4 @@
-import { SessionRow } from "../report/rows";
+import type { SessionRow } from "../history/store";
 
 /*
  * The export's columns: stable names in a stable order, for spreadsheets and other tools. New columns

@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import type { BoardProfile } from "../../shared/boards";
-import { MassagerError } from "../cli/errors";
+import { MassagerError } from "../errors";
 import { writeBoardJson } from "./boards";
 import { type EspruinoRun, type FlashTarget, describeTarget, espruinoArgs, espruinoCliPath, runEspruinoTools } from "./espruino-tools";
 import { loadBuildScript, packageVersion } from "./project";

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { MassagerError } from "../cli/errors";
+import { MassagerError } from "../errors";
 
 const PACKAGE_NAME = "scalp-massager";
 

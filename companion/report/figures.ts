@@ -2,7 +2,7 @@ import { PRESET_STUDIES, PROTOCOLS } from "../../shared/studies";
 import { PRESET_COUNT, presetProgram } from "../../shared/presets";
 import { END_NAMES } from "../../shared/codes";
 import { REGIONS } from "../../shared/program";
-import { SessionRow } from "./rows";
+import type { SessionRow } from "../history/store";
 import { dateText, dayOf, isoWeekText, weekStart } from "./days";
 
 /*

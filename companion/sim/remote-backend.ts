@@ -23,7 +23,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { connect as netConnect, type Socket } from "node:net";
 import { join } from "node:path";
 import type { SimAdvertisement, SimBackend, SimLinkModel, SimServiceInfo } from "../ble/sim-backend";
-import { MassagerError } from "../cli/errors";
+import { MassagerError } from "../errors";
 
 export const SIM_LOCK_FILE = "sim.json";
 export const SIM_PROTOCOL_VERSION = 1;

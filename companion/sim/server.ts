@@ -16,7 +16,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { LocalSimBackend } from "../ble/local-backend";
-import { MassagerError } from "../cli/errors";
+import { MassagerError } from "../errors";
 import { simFlashPath } from "../history/paths";
 import { crc32 } from "../../shared/crc";
 import { BOARDS } from "../../shared/boards";

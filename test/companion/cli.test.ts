@@ -9,7 +9,7 @@ import { main } from "../../companion/cli/main";
 import { runCli } from "../helpers/cli";
 import { parseArgv, helpText } from "../../companion/cli/parse";
 import { COMMANDS } from "../../companion/cli/commands";
-import { NO_ADAPTER_MESSAGE, NoAdapterError, UsageError } from "../../companion/cli/errors";
+import { NO_ADAPTER_MESSAGE, NoAdapterError, UsageError } from "../../companion/errors";
 import { loadHardwareNoble } from "../../companion/ble/noble-loader";
 import { buildCompanion } from "../../scripts/build.mjs";
 

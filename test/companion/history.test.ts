@@ -3,9 +3,10 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { openHistory, SCHEMA_VERSION, type NewSession } from "../../companion/history/db";
+import { openHistory, SCHEMA_VERSION } from "../../companion/history/db";
+import type { NewSession } from "../../companion/history/store";
 import { dataDir } from "../../companion/history/paths";
-import { HistoryError } from "../../companion/cli/errors";
+import { HistoryError } from "../../companion/errors";
 import { main } from "../../companion/cli/main";
 
 let dir: string;

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openHistory, type History } from "../../companion/history/db";
 import { sync } from "../../companion/device/sync";
-import { LinkLostError } from "../../companion/cli/errors";
+import { LinkLostError } from "../../companion/errors";
 import { DISCONNECT_REASON } from "../../companion/sim/nrf";
 import { simNoble, type SimNoble } from "../helpers/sim-noble";
 

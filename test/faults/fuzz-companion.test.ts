@@ -11,7 +11,7 @@
  * Fixed seeds, bounded counts.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { MassagerError } from "../../companion/cli/errors";
+import { MassagerError } from "../../companion/errors";
 import type { DeviceClient } from "../../companion/device/client";
 import { sync } from "../../companion/device/sync";
 import { push } from "../../companion/device/upload";

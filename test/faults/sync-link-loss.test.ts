@@ -8,7 +8,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { sync } from "../../companion/device/sync";
-import { MassagerError } from "../../companion/cli/errors";
+import { MassagerError } from "../../companion/errors";
 import type { Flash } from "../../companion/sim/flash";
 import { simNoble } from "../helpers/sim-noble";
 import { NUS_SERVICE } from "../../companion/sim/nrf";

@@ -10,7 +10,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { push, chunkSize } from "../../companion/device/upload";
 import type { DeviceClient } from "../../companion/device/client";
-import { MassagerError } from "../../companion/cli/errors";
+import { MassagerError } from "../../companion/errors";
 import type { Flash } from "../../companion/sim/flash";
 import type { VirtualDevice } from "../../companion/sim/device";
 import { Op, SLOT_BASE, State } from "../../shared/codes";

@@ -10,7 +10,7 @@ import { firmwarePath, projectRoot } from "../../flash/project";
 import { VirtualDevice } from "../../sim/device";
 import { type CommandModule, type ParsedOptions, findCommand } from "../commands";
 import { Context } from "../context";
-import { MassagerError, UsageError } from "../errors";
+import { MassagerError, UsageError } from "../../errors";
 import { readProgramFile } from "../program-file";
 
 /**

@@ -5,7 +5,7 @@ import { FlashError, flashFirmware } from "../../flash/flash";
 import { RemoteSimBackend, type SimLock, type SimStatus, runningSim } from "../../sim/remote-backend";
 import type { ParsedOptions } from "../commands";
 import type { Context } from "../context";
-import { UsageError } from "../errors";
+import { UsageError } from "../../errors";
 
 /**
  * `massager flash`: build the firmware for the board and install it with espruino-tools (see

@@ -6,7 +6,7 @@ import { type PressKind, simLockPath } from "../../sim/remote-backend";
 import { DEFAULT_CONSOLE_PORT, SimServer } from "../../sim/server";
 import type { ParsedOptions } from "../commands";
 import type { Context } from "../context";
-import { MassagerError, UsageError } from "../errors";
+import { MassagerError, UsageError } from "../../errors";
 
 /**
  * `massager sim`: runs the virtual massager until q (or Ctrl-C, or SIGTERM). Keys press its button;
