@@ -18,6 +18,9 @@ describe("import boundaries of the project", () => {
   it("companion/ never imports firmware/ sources", () => {
     expect(byRule("companion")).toEqual([]);
   });
+  it("inside companion/ the layers point one way: cli → the rest; service → link → board; ble/ never reaches sim/", () => {
+    expect(byRule("layers")).toEqual([]);
+  });
   it("nothing outside test/ imports test/", () => {
     expect(byRule("tests")).toEqual([]);
   });
@@ -56,12 +59,23 @@ describe("the boundary scanner", () => {
       write("firmware/main.ts", 'import { x } from "../shared/b";\nconst S = require("Storage");\nimport { z } from "../companion/z";\nimport lodash from "lodash";\n');
       write("companion/cli.ts", 'import { x } from "../shared/b";\nimport { m } from "../firmware/main";\n');
       write("scripts/tool.mjs", 'import { h } from "../test/helpers/h.js";\n');
+      write("companion/cli/main.ts", 'import { e } from "./errors";\nimport { d } from "../device/d";\n');
+      write("companion/device/d.ts", 'import { e } from "../cli/errors";\nimport { f } from "../errors";\n');
+      write("companion/ble/link.ts", 'import { b } from "../sim/link/backend";\n');
+      write("companion/sim/board/device.ts", 'import { c } from "./clock";\nimport { l } from "../link/local-backend";\nimport { e } from "../../errors";\n');
+      write("companion/sim/link/open.ts", 'import { d } from "../board/device";\nimport { s } from "../service/server";\nimport { n } from "../../ble/link";\n');
+      write("companion/sim/service/server.ts", 'import { o } from "../link/open";\nimport { d } from "../board/device";\n');
       write("test/helpers/h.ts", 'import { x } from "../../shared/b";\n');
       const found = checkBoundaries(root).map((v) => `${v.rule} ${v.file}:${v.line} ${v.specifier}`);
       expect(found.sort()).toEqual([
         "companion companion/cli.ts:2 ../firmware/main",
         "firmware firmware/main.ts:3 ../companion/z",
         "firmware firmware/main.ts:4 lodash",
+        "layers companion/ble/link.ts:1 ../sim/link/backend",
+        "layers companion/device/d.ts:1 ../cli/errors",
+        "layers companion/sim/board/device.ts:2 ../link/local-backend",
+        "layers companion/sim/board/device.ts:3 ../../errors",
+        "layers companion/sim/link/open.ts:2 ../service/server",
         "shared shared/a.ts:2 node:fs",
         "shared shared/a.ts:3 ../firmware/y",
         "tests scripts/tool.mjs:1 ../test/helpers/h.js",

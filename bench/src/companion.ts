@@ -17,7 +17,7 @@ import { END_NAMES } from "../../shared/codes";
 import { PRESET_NAMES } from "../../shared/presets";
 import { RECORD_BYTES, encodeRecord } from "../../shared/record";
 import { type Figure, ROOT, fig, median, round, runSuite } from "./lib";
-import { seededRandom } from "../../companion/sim/prng";
+import { seededRandom } from "../../companion/sim/board/prng";
 
 const DAY = 86400;
 /** "Today" of the report: fixed, so every run computes the same figures. */

@@ -5,8 +5,7 @@ import { type Info, type SessionStatus, decodeInfo, decodeProgramError, decodeSt
 import { describeProgramError } from "../../shared/program";
 import { NOTIFY_CHAR_UUID, REQUEST_CHAR_UUID, SERVICE_UUID } from "../../shared/uuids";
 import { DeviceStatusError, LinkError, LinkLostError, TimeoutError } from "../errors";
-import type { NobleCharacteristic, NoblePeripheral, NobleService } from "./noble-types";
-import { nobleUuid } from "./sim-backend";
+import { type NobleCharacteristic, type NoblePeripheral, type NobleService, nobleUuid } from "./noble-types";
 import { fromCallback, sleep, withTimeout } from "./timeout";
 
 /**

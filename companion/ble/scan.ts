@@ -1,7 +1,6 @@
 import { NAME_PREFIX, SERVICE_UUID } from "../../shared/uuids";
 import { DeviceNotFoundError } from "../errors";
-import type { NobleLike, NoblePeripheral } from "./noble-types";
-import { nobleUuid } from "./sim-backend";
+import { type NobleLike, type NoblePeripheral, nobleUuid } from "./noble-types";
 import { fromCallback, withTimeout } from "./timeout";
 
 export interface Found {

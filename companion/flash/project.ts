@@ -67,3 +67,13 @@ export function packageVersion(root = projectRoot()): string {
     return "0.0.0";
   }
 }
+
+/** The built firmware bundle (dist/firmware.js), or the one sentence saying how to build it. */
+export function readFirmwareBundle(root = projectRoot()): string {
+  const file = firmwarePath(root);
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    throw new MassagerError(`the virtual massager runs the firmware bundle ${file}, which is not built yet; run \`npm run build\` (npm install does it too)`);
+  }
+}

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { openHistory, type History } from "../../companion/history/db";
 import { sync } from "../../companion/device/sync";
 import { LinkLostError } from "../../companion/errors";
-import { DISCONNECT_REASON } from "../../companion/sim/nrf";
+import { DISCONNECT_REASON } from "../../companion/sim/board/nrf";
 import { simNoble, type SimNoble } from "../helpers/sim-noble";
 
 const T0 = Date.parse("2026-11-20T07:00:00Z") / 1000;

@@ -17,8 +17,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { VirtualDevice } from "../../companion/sim/device";
-import { NUS_SERVICE, NUS_TX } from "../../companion/sim/nrf";
+import type { VirtualDevice } from "../../companion/sim/board/device";
+import { NUS_SERVICE, NUS_TX } from "../../companion/sim/board/nrf";
 import { sync } from "../../companion/device/sync";
 import { push } from "../../companion/device/upload";
 import { buildFirmware } from "../../scripts/build.mjs";

@@ -15,7 +15,7 @@ import { MassagerError } from "../../companion/errors";
 import type { DeviceClient } from "../../companion/device/client";
 import { sync } from "../../companion/device/sync";
 import { push } from "../../companion/device/upload";
-import { NUS_SERVICE } from "../../companion/sim/nrf";
+import { NUS_SERVICE } from "../../companion/sim/board/nrf";
 import { Op, Status } from "../../shared/codes";
 import { DONE, HDR_FIRST, HDR_LAST, HDR_STREAM, Reassembler, decodeMessage, encodeMessage, packetize } from "../../shared/frame";
 import {

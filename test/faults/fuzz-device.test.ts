@@ -20,8 +20,8 @@ import { encodeSettings } from "../../shared/messages";
 import { crc32 } from "../../shared/crc";
 import { encodeProgram } from "../../shared/program";
 import { NOTIFY_CHAR_UUID, REQUEST_CHAR_UUID, SERVICE_UUID } from "../../shared/uuids";
-import { NUS_SERVICE } from "../../companion/sim/nrf";
-import type { VirtualDevice } from "../../companion/sim/device";
+import { NUS_SERVICE } from "../../companion/sim/board/nrf";
+import type { VirtualDevice } from "../../companion/sim/board/device";
 import { sync } from "../../companion/device/sync";
 import { simNoble } from "../helpers/sim-noble";
 import {

@@ -13,14 +13,14 @@
  *  - the scenario then goes on, and at the end the whole log is still consistent.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { VirtualDevice } from "../../companion/sim/device";
+import type { VirtualDevice } from "../../companion/sim/board/device";
 import { Central } from "../helpers/central";
 import { Op, SLOT_BASE, State, Status } from "../../shared/codes";
 import { crc32 } from "../../shared/crc";
 import { decodeInfo, decodeProgramList, decodeStatus, encodeU32, encodeProgRead, type Info } from "../../shared/messages";
 import { decodeProgram, encodeProgram, PATTERN_CUSTOM, type Program } from "../../shared/program";
 import { validateProgram } from "../../shared/validate";
-import type { Flash } from "../../companion/sim/flash";
+import type { Flash } from "../../companion/sim/board/flash";
 import { sync } from "../../companion/device/sync";
 import { simNoble } from "../helpers/sim-noble";
 import { device, expectHistoryHolds, expectMotorWithinCap, recordsInFlash, tempHistory } from "../helpers/faults";

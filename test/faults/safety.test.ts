@@ -17,7 +17,7 @@
  * sequence, by letting the session run to its natural end).
  */
 import { describe, expect, it } from "vitest";
-import type { VirtualDevice } from "../../companion/sim/device";
+import type { VirtualDevice } from "../../companion/sim/board/device";
 import { Central } from "../helpers/central";
 import { End, Op, SLOT_BASE, State, Status } from "../../shared/codes";
 import { LIMITS, PROGRAM_MAX_BYTES } from "../../shared/limits";

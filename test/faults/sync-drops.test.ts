@@ -6,8 +6,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { sync } from "../../companion/device/sync";
-import type { Flash } from "../../companion/sim/flash";
-import type { SimLinkModel } from "../../companion/ble/sim-backend";
+import type { Flash } from "../../companion/sim/board/flash";
+import type { SimLinkModel } from "../../companion/sim/link/backend";
 import { simNoble } from "../helpers/sim-noble";
 import { expectHistoryHolds, flashWithRecords, recordsInFlash, tempHistory } from "../helpers/faults";
 

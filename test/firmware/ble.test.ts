@@ -3,8 +3,8 @@
  * its op, id and a status; logs read, streamed and freed only on ACK; malformed messages.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { VirtualDevice } from "../../companion/sim/index";
-import { NUS_SERVICE } from "../../companion/sim/index";
+import type { VirtualDevice } from "../../companion/sim/board/device";
+import { NUS_SERVICE } from "../../companion/sim/board/nrf";
 import { bootDevice } from "../helpers/firmware";
 import { SERVICE_UUID } from "../../shared/uuids";
 import { Central } from "../helpers/central";

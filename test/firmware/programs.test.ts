@@ -3,7 +3,7 @@
  * survives reboots and power loss, and a log that never overwrites what the central has not taken.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { VirtualDevice } from "../../companion/sim/index";
+import type { VirtualDevice } from "../../companion/sim/board/device";
 import { bootDevice } from "../helpers/firmware";
 import { Central } from "../helpers/central";
 import { expectedTimeline } from "../helpers/timeline";

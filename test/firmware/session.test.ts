@@ -3,7 +3,7 @@
  * the test, compared with expectations computed by test/helpers/timeline.ts from the preset table.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { VirtualDevice } from "../../companion/sim/index";
+import type { VirtualDevice } from "../../companion/sim/board/device";
 import { bootDevice } from "../helpers/firmware";
 import { Central } from "../helpers/central";
 import { expectedTimeline, regionCueTimes, Sample } from "../helpers/timeline";

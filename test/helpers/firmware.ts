@@ -3,7 +3,7 @@
  * it in the virtual device.
  */
 import { buildFirmware } from "../../scripts/build.mjs";
-import { VirtualDevice, type VirtualDeviceOptions } from "../../companion/sim/index";
+import { VirtualDevice, type VirtualDeviceOptions } from "../../companion/sim/board/device";
 
 let built: Promise<{ code: string; bytes: number; violations: unknown[] }> | undefined;
 

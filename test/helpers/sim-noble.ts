@@ -1,13 +1,12 @@
-import { Link, type LinkOptions } from "../../companion/ble/link";
-import { LocalSimBackend, type LocalBackendOptions } from "../../companion/ble/local-backend";
-import { nobleWithBindings, waitPoweredOn } from "../../companion/ble/noble-loader";
+import type { Link, LinkOptions } from "../../companion/ble/link";
 import type { NobleLike, NoblePeripheral } from "../../companion/ble/noble-types";
-import { findPeripheral } from "../../companion/ble/scan";
-import type { SimLinkModel } from "../../companion/ble/sim-backend";
-import { SimBindings } from "../../companion/ble/sim-bindings";
 import { DeviceClient } from "../../companion/device/client";
-import { Flash } from "../../companion/sim/flash";
-import { VirtualDevice, type VirtualDeviceOptions } from "../../companion/sim/device";
+import type { SimLinkModel } from "../../companion/sim/link/backend";
+import type { SimBindings } from "../../companion/sim/link/bindings";
+import { connectSim } from "../../companion/sim/link/connect";
+import { LocalSimBackend, type LocalBackendOptions } from "../../companion/sim/link/local-backend";
+import type { Flash } from "../../companion/sim/board/flash";
+import { VirtualDevice, type VirtualDeviceOptions } from "../../companion/sim/board/device";
 import { buildFirmware } from "../../scripts/build.mjs";
 import { main } from "../../companion/cli/main";
 
@@ -66,25 +65,20 @@ export interface SimNoble {
 export async function simNoble(opts: SimNobleOptions = {}): Promise<SimNoble> {
   const device = new VirtualDevice({ ...opts.device, flash: opts.flash ?? opts.device?.flash, bundle: await firmwareBundle() });
   const backend = new LocalSimBackend(device, opts.backend);
-  const bindings = new SimBindings(backend, { mtu: 247, ...opts.link });
-  const noble = await waitPoweredOn(nobleWithBindings(bindings), 2000);
+  const sim = await connectSim(backend, { model: opts.link, scanMs: 2000 });
   const links: Link[] = [];
-  let found: NoblePeripheral | undefined;
-  const peripheral = async () => (found ??= await findPeripheral(noble, undefined, 2000));
   return {
     device,
     backend,
-    bindings,
-    noble,
-    peripheral,
+    bindings: sim.bindings,
+    noble: sim.noble,
+    peripheral: sim.peripheral,
     async connect(linkOpts?: LinkOptions) {
-      const p = await peripheral();
-      const link = new Link(p, { requestTimeoutMs: 500, connectTimeoutMs: 2000, ...opts.linkOptions, ...linkOpts });
+      const link = await sim.link({ requestTimeoutMs: 500, connectTimeoutMs: 2000, ...opts.linkOptions, ...linkOpts });
       links.push(link);
-      await link.connect();
-      return { link, client: new DeviceClient(link), peripheral: p };
+      return { link, client: new DeviceClient(link), peripheral: link.peripheral };
     },
-    writes: () => bindings.writeCount(),
+    writes: () => sim.bindings.writeCount(),
     async cli(argv, o = {}) {
       let stdout = "";
       let stderr = "";

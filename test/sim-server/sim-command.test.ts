@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { main } from "../../companion/cli/main";
-import { connectRunningSim, readSimLock } from "../../companion/sim/remote-backend";
+import { readSimLock } from "../../companion/sim/link/lock";
+import { connectRunningSim } from "../../companion/sim/link/remote-backend";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const built = () => {

@@ -9,16 +9,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Setting } from "../../shared/codes";
-import { Link } from "../../companion/ble/link";
-import { nobleWithBindings, waitPoweredOn } from "../../companion/ble/noble-loader";
-import { findPeripheral } from "../../companion/ble/scan";
-import { createSimBindings } from "../../companion/ble/sim-bindings";
 import { main } from "../../companion/cli/main";
 import { DeviceClient } from "../../companion/device/client";
-import { CONSOLE_LOCKED_MESSAGE } from "../../companion/sim/console";
-import { Flash } from "../../companion/sim/flash";
-import { connectRunningSim, readSimLock, RemoteSimBackend } from "../../companion/sim/remote-backend";
-import { SimServer } from "../../companion/sim/server";
+import { CONSOLE_LOCKED_MESSAGE } from "../../companion/sim/service/console";
+import { Flash } from "../../companion/sim/board/flash";
+import { connectSim } from "../../companion/sim/link/connect";
+import { readSimLock } from "../../companion/sim/link/lock";
+import { connectRunningSim, RemoteSimBackend } from "../../companion/sim/link/remote-backend";
+import { SimServer } from "../../companion/sim/service/server";
 import { buildFirmware } from "../../scripts/build.mjs";
 
 let bundle = "";
@@ -68,10 +66,7 @@ async function massager(args: string[], env: Record<string, string> = {}): Promi
 /** A connected DeviceClient on the running simulator (through noble's classes). */
 async function client(dataDir: string): Promise<{ client: DeviceClient; close: () => Promise<void> }> {
   const backend = (await connectRunningSim(dataDir))!;
-  const noble = await waitPoweredOn(nobleWithBindings(createSimBindings(backend, { mtu: 247 })), 3000);
-  const p = await findPeripheral(noble, undefined, 3000);
-  const link = new Link(p, { requestTimeoutMs: 1500 });
-  await link.connect();
+  const link = await (await connectSim(backend)).link({ requestTimeoutMs: 1500 });
   return {
     client: new DeviceClient(link),
     close: async () => {

@@ -28,11 +28,11 @@
 import { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
 import { VirtualClock } from "./clock.js";
-import { advertisedName, batteryPercentAt, globalsBoard, resolveBoard } from "./device/board.js";
-import { espruinoCheck } from "./device/bundle-check.js";
-import { describeError } from "./device/describe-error.js";
-import { ReplInput } from "./device/repl-input.js";
-import { Watchdog } from "./device/watchdog.js";
+import { advertisedName, batteryPercentAt, globalsBoard, resolveBoard } from "./profile.js";
+import { espruinoCheck } from "./bundle-check.js";
+import { describeError } from "./describe-error.js";
+import { ReplInput } from "./repl-input.js";
+import { Watchdog } from "./watchdog.js";
 import { Flash, PowerLossError } from "./flash.js";
 import { DISCONNECT_REASON, type NrfHost, VirtualNrf } from "./nrf.js";
 import { type PinSample, PinBank } from "./pins.js";
@@ -40,7 +40,7 @@ import { type Random, seededRandom } from "./prng.js";
 import { createFirmwareRealm, type FirmwareRealm } from "./realm/create.js";
 import { formatValue } from "./realm/format.js";
 import type { EspruinoHost } from "./realm/host.js";
-import type { BoardProfile } from "../../shared/boards.js";
+import type { BoardProfile } from "../../../shared/boards.js";
 
 export type { BoardProfile };
 

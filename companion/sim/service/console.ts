@@ -27,9 +27,9 @@
  * then closed. Like a Bluetooth central, one console client at a time.
  */
 import { createServer, type Server, type Socket } from "node:net";
-import type { VirtualDevice } from "./device.js";
-import { describeError } from "./device/describe-error.js";
-import { formatValue } from "./realm/format.js";
+import type { VirtualDevice } from "../board/device.js";
+import { describeError } from "../board/describe-error.js";
+import { formatValue } from "../board/realm/format.js";
 
 /** The line a refused console connection receives (the flash command looks for "console is locked"). */
 export const CONSOLE_LOCKED_MESSAGE =
