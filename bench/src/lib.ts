@@ -39,14 +39,14 @@ export const INTERVALS = [7.5, 15, 30];
  * Puck.js consoles. The virtual radio's own default (companion/sim/board/nrf.ts) is 4.
  */
 export const PACKETS_PER_INTERVAL = 3;
-export const PPI_SOURCES = [
+const PPI_SOURCES = [
   "https://github.com/espruino/Espruino/blob/master/targets/nrf5x/bluetooth.c (ble_stack_init: SDK 12 path uses softdevice_enable_get_default_config; only BLE_COMMON_OPT_CONN_EVT_EXT and a longer PDU are set when the MTU exceeds 23)",
   "https://github.com/espruino/Espruino/blob/master/targets/nrf5x/app_config.h (nRF52832 boards build on NRF5X_SDK_12)",
   "http://infocenter.nordicsemi.com/topic/com.nordic.infocenter.s132.sds/dita/softdevices/s130/ble_protocol_stack/role_configuration.html (S132 SDS: default event length 3.75 ms, sufficient for three packet pairs per connection event)",
 ];
 /** Per packet on air beyond its ATT payload: 3 B ATT header (opcode + handle) + 4 B L2CAP header. */
-export const ATT_HEADER = 3;
-export const L2CAP_HEADER = 4;
+const ATT_HEADER = 3;
+const L2CAP_HEADER = 4;
 export const PACKET_OVERHEAD = ATT_HEADER + L2CAP_HEADER;
 
 export const LINK_MODEL = {
@@ -111,7 +111,7 @@ export interface SuiteResult {
 }
 
 /** Suites print their result as the last line of stdout, prefixed so run.mjs can find it. */
-export const RESULT_PREFIX = "@@BENCH_RESULT@@";
+const RESULT_PREFIX = "@@BENCH_RESULT@@";
 
 export function emit(r: SuiteResult): void {
   process.stdout.write(`\n${RESULT_PREFIX}${JSON.stringify(r)}\n`);

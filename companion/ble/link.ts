@@ -1,4 +1,4 @@
-import { LIMITS } from "../../shared/limits";
+import { MAX_PAYLOAD, MESSAGE_MAX_BYTES, MIN_PAYLOAD } from "../../shared/limits";
 import { OP_NAMES, Op, STATUS_TEXT, Status } from "../../shared/codes";
 import { DONE, Reassembler, creditPacket, decodeMessage, encodeMessage, isStreamPacket, packetize } from "../../shared/frame";
 import { type Info, type SessionStatus, decodeInfo, decodeProgramError, decodeStatus } from "../../shared/messages";
@@ -75,8 +75,8 @@ export class Link {
   private readonly opts: Required<Omit<LinkOptions, "debug">> & { debug?: (line: string) => void };
   /** ATT MTU of the link (23 until noble learns a larger one). */
   mtu = 23;
-  /** Packet payload both sides use: min(mtu − 3, the device's payload, LIMITS.maxPayload). */
-  payload: number = LIMITS.minPayload;
+  /** Packet payload both sides use: min(mtu − 3, the device's payload, MAX_PAYLOAD). */
+  payload: number = MIN_PAYLOAD;
   /** The INFO reply of the current connection. */
   info: Info | null = null;
   readonly stats: LinkStats = { requests: 0, retries: 0, packetsOut: 0, packetsIn: 0, reconnects: 0 };
@@ -85,7 +85,7 @@ export class Link {
   private everConnected = false;
   private requestChar: NobleCharacteristic | null = null;
   private notifyChar: NobleCharacteristic | null = null;
-  private readonly reassembler = new Reassembler(LIMITS.messageMaxBytes);
+  private readonly reassembler = new Reassembler(MESSAGE_MAX_BYTES);
   private nextId = 0;
   private pending: Pending | null = null;
   private queue: Promise<unknown> = Promise.resolve();
@@ -154,12 +154,12 @@ export class Link {
       ntf.on("data", this.onData);
       await withTimeout(fromCallback<void>((done) => ntf.subscribe(done)), this.opts.gattTimeoutMs, `subscribing to ${this.name}`);
       this.mtu = await this.learnMtu();
-      this.payload = Math.max(LIMITS.minPayload, Math.min(this.mtu - 3, LIMITS.maxPayload));
+      this.payload = Math.max(MIN_PAYLOAD, Math.min(this.mtu - 3, MAX_PAYLOAD));
       const info = await this.send(Op.Info, new Uint8Array([this.payload]), {});
       if (info.status !== Status.Ok) throw statusError(Op.Info, info);
       const decoded = decodeInfo(info.body);
       if (!decoded) throw new LinkError(`${this.name} sent an INFO reply this companion cannot read; update the companion or the firmware`);
-      if (decoded.payload >= LIMITS.minPayload) this.payload = Math.min(this.payload, decoded.payload);
+      if (decoded.payload >= MIN_PAYLOAD) this.payload = Math.min(this.payload, decoded.payload);
       this.info = decoded;
       this.log(`connected mtu=${this.mtu} payload=${this.payload} fw=${decoded.firmware}`);
       return decoded;

@@ -11,7 +11,7 @@ export interface Found {
 }
 
 /** A massager advertises its name with NAME_PREFIX (or, on other firmware builds, the service UUID). */
-export function isMassager(p: NoblePeripheral): boolean {
+function isMassager(p: NoblePeripheral): boolean {
   const name = p.advertisement?.localName ?? "";
   const uuids = (p.advertisement?.serviceUuids ?? []).map(nobleUuid);
   return name.startsWith(NAME_PREFIX) || uuids.includes(nobleUuid(SERVICE_UUID));

@@ -152,11 +152,6 @@ export class DeviceClient {
   }
 }
 
-/** Program ids: presets are 0.., custom slots SLOT_BASE + slot. */
-export function slotId(slot: number): number {
-  return SLOT_BASE + slot;
-}
-
 function decode<T>(what: string, fn: (b: Uint8Array) => T | null, body: Uint8Array): T {
   const v = fn(body);
   if (v === null) throw new LinkError(`${what}: the device sent a reply this companion cannot read; update the companion or the firmware (\`massager flash\`)`);

@@ -1,5 +1,5 @@
 import { END_NAMES, SLOT_BASE } from "../../shared/codes";
-import { LIMITS, STREAM_CREDIT_EVERY, STREAM_WINDOW } from "../../shared/limits";
+import { STREAM_CREDIT_EVERY, STREAM_WINDOW, STREAM_MAX_PACKETS } from "../../shared/limits";
 import { PRESET_COUNT, PRESET_NAMES } from "../../shared/presets";
 import { type LogRecord, RECORD_BYTES, actualSeconds, decodeRecord } from "../../shared/record";
 import { boardByCode } from "../../shared/boards";
@@ -222,7 +222,7 @@ function filled(slots: (LogRecord | null)[], after: number, collected: Map<numbe
 async function readBatch(client: DeviceClient, after: number, opts: SyncOptions): Promise<Batch> {
   const link = client.link;
   const per = () => link.payload - 1;
-  const maxRecords = opts.maxPerRead ?? Math.floor((LIMITS.streamMaxPackets * per()) / RECORD_BYTES);
+  const maxRecords = opts.maxPerRead ?? Math.floor((STREAM_MAX_PACKETS * per()) / RECORD_BYTES);
   const packets = new Map<number, Uint8Array>();
   let wake: (() => void) | null = null;
   let lastArrival = 0;

@@ -13,7 +13,7 @@ import { BOARDS, type BoardProfile } from "../../shared/boards";
 import { UsageError } from "../errors";
 
 /** The interpreter version the firmware targets (ESPRUINO.md). */
-export const ESPRUINO_VERSION = "2v29";
+const ESPRUINO_VERSION = "2v29";
 
 const ALIASES: Record<string, string> = {
   mdbt42q: "MDBT42Q",

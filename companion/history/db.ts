@@ -63,7 +63,7 @@ function sqlite(): DatabaseCtor {
   return ctor;
 }
 
-export const SESSION_COLUMNS =
+const SESSION_COLUMNS =
   "device_id, seq, start_unix, time_source, program, program_name, planned_s, actual_s, front_s, crown_s, back_s, end_reason, battery, synced_at";
 
 /**

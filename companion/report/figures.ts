@@ -25,10 +25,10 @@ import { dateText, dayOf, isoWeekText, weekStart } from "./days";
  * It reports consistency (what the device logged), never a medical outcome.
  */
 
-export const REPORT_VERSION = 1;
+const REPORT_VERSION = 1;
 
 /** Days a chart shows: 26 ISO weeks, the current one included. */
-export const CHART_WEEKS = 26;
+const CHART_WEEKS = 26;
 
 export const HONEST_NOTE =
   "These figures show consistency: how often and how long you massaged, measured against the routines " +

@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 const DEFAULT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** Modules built into the Espruino firmware that `require()` may name on the device. */
-export const ESPRUINO_MODULES = new Set(["Storage", "heatshrink", "crypto", "Flash"]);
+const ESPRUINO_MODULES = new Set(["Storage", "heatshrink", "crypto", "Flash"]);
 
 const SOURCE_EXT = /\.(ts|mts|cts|tsx|js|mjs|cjs)$/;
 const SKIP_DIRS = new Set(["node_modules", "dist", ".git"]);
@@ -35,7 +35,7 @@ const NON_TEST_DIRS = ["shared", "firmware", "companion", "scripts", "bench", "b
  * not import from `banned`, except from `allowed` inside it, and why.
  * @type {{ from: string, unless?: string, banned: string, allowed?: string, why: string }[]}
  */
-export const COMPANION_LAYERS = [
+const COMPANION_LAYERS = [
   { from: "companion/", unless: "companion/cli/", banned: "companion/cli/", why: "only the CLI (companion/cli/) imports the CLI; errors and types every layer shares live below it" },
   { from: "companion/ble/", banned: "companion/sim/", why: "the real Bluetooth link (companion/ble/) never imports the virtual device" },
   { from: "companion/sim/board/", banned: "companion/", allowed: "companion/sim/board/", why: "the virtual board model (companion/sim/board/) imports nothing else of the companion: the link and the service sit on top of it" },

@@ -16,7 +16,7 @@ import type { VirtualDevice } from "../../companion/sim/board/device";
 import { Op, SLOT_BASE, State } from "../../shared/codes";
 import { crc32 } from "../../shared/crc";
 import { DONE, Reassembler, decodeMessage } from "../../shared/frame";
-import { LIMITS, PROGRAM_MAX_BYTES } from "../../shared/limits";
+import { PROGRAM_MAX_BYTES, CURVE_MAX_POINTS, MAX_STEPS, MESSAGE_MAX_BYTES } from "../../shared/limits";
 import { decodeProgWrite } from "../../shared/messages";
 import { encodeProgram, PATTERN_CUSTOM, type Program } from "../../shared/program";
 import { validateProgram } from "../../shared/validate";
@@ -38,13 +38,13 @@ const OLD: Program = {
 /** The largest program the format allows: 24 custom steps of 16 levels, a 24-character name. */
 const NEW: Program = {
   name: "Evening long custom 24ch",
-  steps: Array.from({ length: LIMITS.maxSteps }, (_, i) => ({
+  steps: Array.from({ length: MAX_STEPS }, (_, i) => ({
     region: i % 3,
     pattern: PATTERN_CUSTOM,
     duration: 60,
     intensity: 0.4 + (i % 5) / 10,
     cue: i % 3 === 0 ? 1 : 0,
-    curve: Array.from({ length: LIMITS.curveMaxPoints }, (_, k) => ((k * 7 + i) % 11) / 10),
+    curve: Array.from({ length: CURVE_MAX_POINTS }, (_, k) => ((k * 7 + i) % 11) / 10),
     curveStepMs: 50 + 10 * i,
   })),
 };
@@ -70,7 +70,7 @@ beforeAll(async () => {
 
 /** Requests the device received whole, in order (decoded from the packets that reached it). */
 function requestLog(): { seen(p: Uint8Array): void; ops: { op: number; offset: number; bytes: number }[] } {
-  const rx = new Reassembler(LIMITS.messageMaxBytes);
+  const rx = new Reassembler(MESSAGE_MAX_BYTES);
   const ops: { op: number; offset: number; bytes: number }[] = [];
   return {
     ops,

@@ -9,7 +9,7 @@ import { bootDevice } from "../helpers/firmware";
 import { SERVICE_UUID } from "../../shared/uuids";
 import { Central } from "../helpers/central";
 import { End, Op, Setting, SLOT_BASE, State, Status } from "../../shared/codes";
-import { LIMITS } from "../../shared/limits";
+import { FULL_POWER_THROTTLE, MOTOR_DUTY_MAX, STREAM_MAX_PACKETS, STREAM_WINDOW } from "../../shared/limits";
 import { crc32 } from "../../shared/crc";
 import { creditPacket, encodeMessage } from "../../shared/frame";
 import { encodeProgram, PATTERN_CUSTOM, Program } from "../../shared/program";
@@ -30,7 +30,7 @@ async function connected(opts: { mtu?: number; bonded?: boolean; encrypted?: boo
 
 afterEach(() => {
   for (const d of devices.splice(0)) {
-    for (const s of d.motorTimeline()) expect(s.v).toBeLessThanOrEqual(LIMITS.motorDutyMax);
+    for (const s of d.motorTimeline()) expect(s.v).toBeLessThanOrEqual(MOTOR_DUTY_MAX);
     expect(d.errors).toEqual([]);
   }
 });
@@ -143,7 +143,7 @@ describe("BLE requests", () => {
     expect(a.records.map((r) => r.seq)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
     expect(a.packets.map((p) => p[0] & 0x7f)).toEqual(Array.from({ length: a.packets.length }, (_, i) => i));
     expect(a.packets.length).toBe(Math.ceil((120 * 20) / 19));
-    expect(a.packets.length).toBeLessThanOrEqual(LIMITS.streamMaxPackets);
+    expect(a.packets.length).toBeLessThanOrEqual(STREAM_MAX_PACKETS);
     const b = c.readLog(120, 200);
     expect(b.records.map((r) => r.seq)).toEqual([121, 122, 123, 124, 125, 126]);
     expect(dev.pendingTimers()).toBe(0);
@@ -155,16 +155,16 @@ describe("BLE requests", () => {
     expect(c.upload(1, encodeProgram(SHORT)).status).toBe(Status.Ok);
     for (let i = 0; i < 30; i++) runSession(dev, c, SLOT_BASE + 1, 8000);
     const from = c.stream.length;
-    const m = c.request(Op.LogRead, encodeLogRead({ after: 0, max: 30, window: LIMITS.streamWindow }));
+    const m = c.request(Op.LogRead, encodeLogRead({ after: 0, max: 30, window: STREAM_WINDOW }));
     expect(decodeLogReadReply(m.body)).toMatchObject({ first: 1, count: 30 });
     const total = Math.ceil((30 * 20) / 19);
     const got = () => c.stream.length - from;
     dev.advance(1000);
-    expect(got()).toBe(LIMITS.streamWindow); // no credit yet: it waits, however long
+    expect(got()).toBe(STREAM_WINDOW); // no credit yet: it waits, however long
     expect(dev.pendingTimers()).toBe(0); // and waits asleep
     c.writePacket(creditPacket(4));
     dev.advance(1000);
-    expect(got()).toBe(4 + LIMITS.streamWindow);
+    expect(got()).toBe(4 + STREAM_WINDOW);
     while (got() < total) {
       c.writePacket(creditPacket(got()));
       dev.advance(100);
@@ -323,10 +323,10 @@ describe("safety", () => {
     expect(c.request(Op.Start, [SLOT_BASE]).status).toBe(Status.Ok);
     const start = dev.clock.now();
     dev.advance(119_000);
-    expect(dev.motor).toBeCloseTo(LIMITS.motorDutyMax, 9);
+    expect(dev.motor).toBeCloseTo(MOTOR_DUTY_MAX, 9);
     dev.advance(3_000);
-    expect(dev.motor).toBeCloseTo(LIMITS.motorDutyMax * LIMITS.fullPowerThrottle, 9);
-    const drop = dev.motorTimeline().find((s) => s.t > start + 1000 && s.v < LIMITS.motorDutyMax)!;
+    expect(dev.motor).toBeCloseTo(MOTOR_DUTY_MAX * FULL_POWER_THROTTLE, 9);
+    const drop = dev.motorTimeline().find((s) => s.t > start + 1000 && s.v < MOTOR_DUTY_MAX)!;
     // Throttled within one curve step (1 s) of the 120 s limit, counted from full power at 300 ms.
     expect(drop.t - start).toBeGreaterThan(120_300);
     expect(drop.t - start).toBeLessThanOrEqual(121_300);

@@ -8,7 +8,7 @@ import { bootDevice } from "../helpers/firmware";
 import { Central } from "../helpers/central";
 import { expectedTimeline } from "../helpers/timeline";
 import { End, Op, SLOT_BASE, Status } from "../../shared/codes";
-import { LIMITS } from "../../shared/limits";
+import { LOG_SEGMENTS, LOG_SEGMENT_RECORDS, MOTOR_DUTY_MAX } from "../../shared/limits";
 import { crc32 } from "../../shared/crc";
 import { decodeProgramError, decodeInfo, decodeProgramList, decodeU16, encodeProgBegin, encodeProgWrite, encodeU32 } from "../../shared/messages";
 import { describeProgramError, encodeProgram, PATTERN_CUSTOM, Program } from "../../shared/program";
@@ -25,7 +25,7 @@ async function connected(): Promise<{ dev: VirtualDevice; c: Central }> {
 
 afterEach(() => {
   for (const d of devices.splice(0)) {
-    for (const s of d.motorTimeline()) expect(s.v).toBeLessThanOrEqual(LIMITS.motorDutyMax);
+    for (const s of d.motorTimeline()) expect(s.v).toBeLessThanOrEqual(MOTOR_DUTY_MAX);
     expect(d.errors).toEqual([]);
   }
 });
@@ -216,7 +216,7 @@ describe("state across reboots", () => {
     const { dev, c } = await connected();
     expect(c.upload(0, encodeProgram(TINY)).status).toBe(Status.Ok);
     c.disconnect();
-    const cap = LIMITS.logSegments * LIMITS.logSegmentRecords;
+    const cap = LOG_SEGMENTS * LOG_SEGMENT_RECORDS;
     expect(cap).toBeGreaterThanOrEqual(365);
     for (let i = 0; i < cap + 2; i++) {
       dev.pressButton(100);

@@ -9,7 +9,7 @@ import { Central } from "../helpers/central";
 import { expectedTimeline, regionCueTimes, Sample } from "../helpers/timeline";
 import { presetProgram, PRESET_COUNT } from "../../shared/presets";
 import { End, Op } from "../../shared/codes";
-import { LIMITS } from "../../shared/limits";
+import { MOTOR_DUTY_MAX } from "../../shared/limits";
 import { decodeRecord, LogRecord } from "../../shared/record";
 import { decodeInfo } from "../../shared/messages";
 
@@ -28,7 +28,7 @@ async function device(): Promise<VirtualDevice> {
 afterEach(() => {
   // Whatever a test did, the duty never went above the cap and the firmware raised nothing.
   for (const d of devices.splice(0)) {
-    for (const s of d.motorTimeline()) expect(s.v).toBeLessThanOrEqual(LIMITS.motorDutyMax);
+    for (const s of d.motorTimeline()) expect(s.v).toBeLessThanOrEqual(MOTOR_DUTY_MAX);
     expect(d.errors).toEqual([]);
   }
 });

@@ -16,8 +16,8 @@ import { VirtualDevice, type VirtualDeviceOptions } from "../../companion/sim/bo
 import { DISCONNECT_REASON, NUS_SERVICE } from "../../companion/sim/board/nrf";
 import { seededRandom, type Random } from "../../companion/sim/board/prng";
 import { openHistory, type History } from "../../companion/history/db";
-import { LIMITS } from "../../shared/limits";
-import { decodeRecord, RECORD_BYTES, type LogRecord } from "../../shared/record";
+import { MOTOR_DUTY_MAX } from "../../shared/limits";
+import { decodeRecord, RECORD_BYTES } from "../../shared/record";
 import { firmwareBundle } from "./sim-noble";
 
 export { seededRandom, type Random };
@@ -78,10 +78,6 @@ export function recordsInFlash(flash: Flash): Map<number, Uint8Array> {
     }
   }
   return out;
-}
-
-export function decodeAll(m: Map<number, Uint8Array>): LogRecord[] {
-  return [...m.values()].map((b) => decodeRecord(b, 0)!).sort((a, b) => a.seq - b.seq);
 }
 
 /** A temporary folder with a history file; `done()` closes and removes it. */
@@ -156,7 +152,7 @@ export function expectMotorWithinCap(dev: VirtualDevice): void {
     if (s.v > max) max = s.v;
     if (s.v < min) min = s.v;
   }
-  expect(max).toBeLessThanOrEqual(LIMITS.motorDutyMax + 1e-9);
+  expect(max).toBeLessThanOrEqual(MOTOR_DUTY_MAX + 1e-9);
   expect(min).toBeGreaterThanOrEqual(0);
 }
 

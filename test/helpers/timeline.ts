@@ -1,6 +1,6 @@
 /**
  * Expected motor and LED timelines for a program, computed for tests from the program's steps and
- * shared's PATTERN_CURVES / PATTERN_STEP_MS / CUE_PULSES and LIMITS only — written independently of
+ * shared's PATTERN_CURVES / PATTERN_STEP_MS / CUE_PULSES and limits only — written independently of
  * firmware/schedule.ts, so a test compares the device against the rules, not against itself.
  *
  * Rules (see firmware/schedule.ts's header for the device's statement of them):
@@ -11,7 +11,7 @@
  *    the k-th of n = SOFT_START_STEPS equal parts;
  *  - the PWM duty is level × MOTOR_DUTY_MAX; paused time shifts everything after it; at the end 0.
  */
-import { LIMITS } from "../../shared/limits";
+import { MOTOR_DUTY_MAX, SOFT_START_MS, SOFT_START_STEPS } from "../../shared/limits";
 import { CUE_PULSES, PATTERN_CURVES, PATTERN_CUSTOM, PATTERN_STEP_MS, Program } from "../../shared/program";
 
 export interface Sample {
@@ -50,9 +50,9 @@ function programLevels(p: Program): Array<[number, number, boolean]> {
 
 /** Level × soft-start factor at session time t, given the breakpoints and the ramp origins. */
 function factor(t: number, ramps: number[]): number {
-  const part = LIMITS.softStartMs / LIMITS.softStartSteps;
+  const part = SOFT_START_MS / SOFT_START_STEPS;
   let f = 1;
-  for (const r of ramps) if (t >= r && t < r + LIMITS.softStartMs) f = (Math.floor((t - r) / part) + 1) / LIMITS.softStartSteps;
+  for (const r of ramps) if (t >= r && t < r + SOFT_START_MS) f = (Math.floor((t - r) / part) + 1) / SOFT_START_STEPS;
   return f;
 }
 
@@ -64,10 +64,10 @@ export function expectedTimeline(p: Program, startMs: number, pauses: Pause[] = 
   const base = programLevels(p);
   const total = base[base.length - 1][0];
   const ramps = [0, ...pauses.map((x) => x.at)];
-  const part = LIMITS.softStartMs / LIMITS.softStartSteps;
+  const part = SOFT_START_MS / SOFT_START_STEPS;
   // Every session time where something can change: the program's breakpoints, soft-start edges, pauses.
   const times = new Set<number>(base.map((b) => b[0]));
-  for (const r of ramps) for (let k = 1; k <= LIMITS.softStartSteps; k++) times.add(r + k * part);
+  for (const r of ramps) for (let k = 1; k <= SOFT_START_STEPS; k++) times.add(r + k * part);
   for (const x of pauses) times.add(x.at);
   const sorted = [...times].filter((t) => t <= total).sort((a, b) => a - b);
   const wall = (t: number, afterPause: boolean) =>
@@ -92,7 +92,7 @@ export function expectedTimeline(p: Program, startMs: number, pauses: Pause[] = 
       push(led, wall(t, false), 0);
     }
     const [level, cue] = at(t);
-    push(motor, wall(t, true), Math.min(level * LIMITS.motorDutyMax, LIMITS.motorDutyMax));
+    push(motor, wall(t, true), Math.min(level * MOTOR_DUTY_MAX, MOTOR_DUTY_MAX));
     push(led, wall(t, true), cue ? 1 : 0);
   }
   return { motor, led };

@@ -1,17 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  LIMITS, PROGRAM_MAX_BYTES, RECORD_BYTES, Op, Status,
-  crc16, crc32, crc8,
-  encodeRecord, decodeRecord, isErased, actualSeconds, LogRecord,
-  encodeProgram, decodeProgram, programBytes, presetProgram, presetImage, PRESET_COUNT,
-  encodeInfo, decodeInfo, encodeStatus, decodeStatus, encodeLogRead, decodeLogRead,
-  encodeLogReadReply, decodeLogReadReply, encodeAckReply, decodeAckReply, encodeProgramList,
-  decodeProgramList, encodeProgBegin, decodeProgBegin, encodeProgWrite, decodeProgWrite,
-  encodeProgRead, decodeProgRead, encodeTimeReply, decodeTimeReply, encodeSettings, decodeSettings,
-  encodeU32, decodeU32, encodeU16, decodeU16, encodeMessage, decodeMessage, packetize,
-  Reassembler, DONE, MORE, Message, BOARDS, deviceBoard,
-  encodeProgramError, decodeProgramError, describeProgramError,
-} from "../../shared/index";
+import { CHUNK_MAX_BYTES, MESSAGE_MAX_BYTES, PROGRAM_MAX_BYTES, RECORD_BYTES, Op, Status, crc16, crc32, crc8, encodeRecord, decodeRecord, isErased, actualSeconds, LogRecord, encodeProgram, decodeProgram, programBytes, presetProgram, presetImage, PRESET_COUNT, encodeInfo, decodeInfo, encodeStatus, decodeStatus, encodeLogRead, decodeLogRead, encodeLogReadReply, decodeLogReadReply, encodeAckReply, decodeAckReply, encodeProgramList, decodeProgramList, encodeProgBegin, decodeProgBegin, encodeProgWrite, decodeProgWrite, encodeProgRead, decodeProgRead, encodeTimeReply, decodeTimeReply, encodeSettings, decodeSettings, encodeU32, decodeU32, encodeU16, decodeU16, encodeMessage, decodeMessage, packetize, Reassembler, DONE, MORE, Message, BOARDS, deviceBoard, encodeProgramError, decodeProgramError, describeProgramError } from "../../shared/index";
 import { largestProgram } from "../../shared/largest-program";
 
 const ascii = (s: string) => new Uint8Array(Buffer.from(s, "latin1"));
@@ -92,11 +80,11 @@ describe("program codec", () => {
 
   it("splits the largest program over 20-byte packets as PROG_WRITE messages and reassembles it", () => {
     const image = encodeProgram(largestProgram());
-    const device = new Reassembler(LIMITS.messageMaxBytes);
+    const device = new Reassembler(MESSAGE_MAX_BYTES);
     const received = new Uint8Array(image.length);
     let packets = 0;
-    for (let off = 0; off < image.length; off += LIMITS.chunkMaxBytes) {
-      const data = image.subarray(off, Math.min(image.length, off + LIMITS.chunkMaxBytes));
+    for (let off = 0; off < image.length; off += CHUNK_MAX_BYTES) {
+      const data = image.subarray(off, Math.min(image.length, off + CHUNK_MAX_BYTES));
       const msg = encodeMessage(Op.ProgWrite, 7, 0, encodeProgWrite({ slot: 2, offset: off, data }));
       let got: Message | number | null = null;
       packetize(msg, 20, (p) => {
@@ -185,10 +173,10 @@ describe("message bodies round-trip", () => {
 describe("framing", () => {
   it("splits and reassembles messages at 20, 50 and 128 bytes, largest message included", () => {
     for (const payload of [20, 50, 128]) {
-      for (const n of [0, 1, 14, 15, 16, 60, LIMITS.messageMaxBytes - 5]) {
+      for (const n of [0, 1, 14, 15, 16, 60, MESSAGE_MAX_BYTES - 5]) {
         const body = new Uint8Array(n).map((_, i) => (i * 31 + n) & 0xff);
         const msg = encodeMessage(Op.ProgRead, 200, Status.Ok, body);
-        const r = new Reassembler(LIMITS.messageMaxBytes);
+        const r = new Reassembler(MESSAGE_MAX_BYTES);
         let out: Message | number | null = null;
         let count = 0;
         packetize(msg, payload, (p) => {
@@ -206,7 +194,7 @@ describe("framing", () => {
     const msg = encodeMessage(Op.Info, 1, 0, new Uint8Array(40));
     const pkts: Uint8Array[] = [];
     packetize(msg, 20, (p) => pkts.push(p));
-    const r = new Reassembler(LIMITS.messageMaxBytes);
+    const r = new Reassembler(MESSAGE_MAX_BYTES);
 
     const bad = pkts.map((p) => p.slice());
     bad[1][5] ^= 0x40;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { encodeMessage, decodeMessage, packetize, Reassembler, DONE, decodeRecord, encodeRecord, LIMITS } from "../../shared/index";
+import { encodeMessage, decodeMessage, packetize, Reassembler, DONE, decodeRecord, encodeRecord, MESSAGE_MAX_BYTES } from "../../shared/index";
 
 const golden = JSON.parse(readFileSync(new URL("../fixtures/protocol-golden.json", import.meta.url), "utf8"));
 const bytes = (h: string) => new Uint8Array(Buffer.from(h, "hex"));
@@ -13,7 +13,7 @@ describe("golden protocol bytes", () => {
       packetize(encodeMessage(g.op, g.id, g.status, bytes(g.body)), 20, (p) => packets.push(hex(p)));
       if (g.packets20) expect(packets).toEqual(g.packets20);
       else expect(packets.length).toBe(Math.ceil((g.body.length / 2 + 5) / 19));
-      const r = new Reassembler(LIMITS.messageMaxBytes);
+      const r = new Reassembler(MESSAGE_MAX_BYTES);
       const results = packets.map((p) => r.push(bytes(p)));
       expect(results[results.length - 1]).toBe(DONE);
       expect(decodeMessage(r.message())).toEqual({ op: g.op, id: g.id, status: g.status, body: bytes(g.body) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { programFromJson, validateProgram, presetProgram, PRESET_COUNT, LIMITS, totalSeconds } from "../../shared/index";
+import { programFromJson, validateProgram, presetProgram, PRESET_COUNT, totalSeconds, INTENSITY_MAX } from "../../shared/index";
 
 const good = () => ({
   name: "Evening",
@@ -75,6 +75,6 @@ describe("program validator", () => {
       "steps[3].intensity: 2.5 is above the limit 1.0",
       "steps[4].region: 7 is above the limit 2",
     ]);
-    expect(LIMITS.intensityMax).toBe(1);
+    expect(INTENSITY_MAX).toBe(1);
   });
 });

@@ -7,7 +7,7 @@ import type { PressKind } from "../../sim/link/remote-backend";
 import { DEFAULT_CONSOLE_PORT, SimServer } from "../../sim/service/server";
 import type { ParsedOptions } from "../commands";
 import type { Context } from "../context";
-import { MassagerError, UsageError } from "../../errors";
+import { UsageError } from "../../errors";
 
 /**
  * `massager sim`: runs the virtual massager until q (or Ctrl-C, or SIGTERM). Keys press its button;

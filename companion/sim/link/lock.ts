@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-export const SIM_LOCK_FILE = "sim.json";
+const SIM_LOCK_FILE = "sim.json";
 
 /** What `massager sim` writes to <data dir>/sim.json while it runs. */
 export interface SimLock {
@@ -40,7 +40,7 @@ export function readSimLock(dataDir: string): SimLock | null {
 }
 
 /** Whether a process with this id runs (EPERM: it runs, as another user). */
-export function processAlive(pid: number): boolean {
+function processAlive(pid: number): boolean {
   if (!(pid > 0)) return false;
   try {
     process.kill(pid, 0);

@@ -19,7 +19,7 @@ export async function openSimBackend(dataDir: string): Promise<SimBackend> {
 }
 
 /** The in-process virtual device: firmware bundle + persisted flash, pumped during exchanges. */
-export function openLocalSim(dataDir: string, opts: { bundle?: string; seed?: number } = {}): LocalSimBackend {
+function openLocalSim(dataDir: string, opts: { bundle?: string; seed?: number } = {}): LocalSimBackend {
   const source = opts.bundle ?? readFirmwareBundle();
   const flash = readSavedFlash(dataDir, opts.seed);
   const device = new VirtualDevice({ bundle: source, flash, seed: opts.seed });

@@ -30,7 +30,7 @@ import { type PressKind, SIM_PROTOCOL_VERSION, type SimHello, type SimStatus, si
 export const DEFAULT_CONSOLE_PORT = 2323;
 
 /** How long each press kind holds the button (virtual ms). */
-export const PRESS_MS = { short: 100, long: 2000, hold: 5500 } as const;
+const PRESS_MS = { short: 100, long: 2000, hold: 5500 } as const;
 
 export interface SimServerOptions {
   dataDir: string;
