@@ -18,7 +18,7 @@ describe("import boundaries of the project", () => {
   it("companion/ never imports firmware/ sources", () => {
     expect(byRule("companion")).toEqual([]);
   });
-  it("inside companion/ the layers point one way: cli → the rest; service → link → board; ble/ never reaches sim/", () => {
+  it("inside companion/ the layers point one way: cli → the rest; service → link → board; ble/ never reaches sim/; device/ sees links and stores only through their interfaces", () => {
     expect(byRule("layers")).toEqual([]);
   });
   it("nothing outside test/ imports test/", () => {
@@ -60,7 +60,7 @@ describe("the boundary scanner", () => {
       write("companion/cli.ts", 'import { x } from "../shared/b";\nimport { m } from "../firmware/main";\n');
       write("scripts/tool.mjs", 'import { h } from "../test/helpers/h.js";\n');
       write("companion/cli/main.ts", 'import { e } from "./errors";\nimport { d } from "../device/d";\n');
-      write("companion/device/d.ts", 'import { e } from "../cli/errors";\nimport { f } from "../errors";\n');
+      write("companion/device/d.ts", 'import { e } from "../cli/errors";\nimport { f } from "../errors";\nimport { l } from "../ble/link";\nimport { h } from "../history/db";\nimport type { r } from "../history/store";\n');
       write("companion/ble/link.ts", 'import { b } from "../sim/link/backend";\n');
       write("companion/sim/board/device.ts", 'import { c } from "./clock";\nimport { l } from "../link/local-backend";\nimport { e } from "../../errors";\n');
       write("companion/sim/link/open.ts", 'import { d } from "../board/device";\nimport { s } from "../service/server";\nimport { n } from "../../ble/link";\n');
@@ -73,6 +73,8 @@ describe("the boundary scanner", () => {
         "firmware firmware/main.ts:4 lodash",
         "layers companion/ble/link.ts:1 ../sim/link/backend",
         "layers companion/device/d.ts:1 ../cli/errors",
+        "layers companion/device/d.ts:3 ../ble/link",
+        "layers companion/device/d.ts:4 ../history/db",
         "layers companion/sim/board/device.ts:2 ../link/local-backend",
         "layers companion/sim/board/device.ts:3 ../../errors",
         "layers companion/sim/link/open.ts:2 ../service/server",

@@ -138,7 +138,7 @@ export interface SimSetup {
   device: VirtualDevice;
   backend: LocalSimBackend;
   link: Link;
-  client: DeviceClient;
+  client: DeviceClient<Link>;
   close(): Promise<void>;
 }
 

@@ -26,7 +26,7 @@ export interface IO {
 
 /** An open connection to one massager. */
 export interface DeviceSession {
-  client: DeviceClient;
+  client: DeviceClient<Link>;
   link: Link;
   /** The history's id for the device: its Bluetooth address. */
   id: string;

@@ -24,17 +24,17 @@ import {
 } from "../../shared/messages";
 import { u16 } from "../../shared/bytes";
 import { LinkError } from "../errors";
-import type { Link, Reply, RequestOptions } from "../ble/link";
+import type { DeviceLink, Reply, RequestOptions } from "./link";
 
 /**
  * The device's requests as typed calls over a Link: each encodes its body with shared/messages.ts,
  * sends it, and decodes the reply. A non-OK status throws DeviceStatusError (the STATUS_TEXT sentence)
  * except where a caller needs the status itself (progWriteStatus).
  */
-export class DeviceClient {
-  readonly link: Link;
+export class DeviceClient<L extends DeviceLink = DeviceLink> {
+  readonly link: L;
 
-  constructor(link: Link) {
+  constructor(link: L) {
     this.link = link;
   }
 

@@ -5,7 +5,7 @@ import { CHUNK_MAX_BYTES, SLOTS } from "../../shared/limits";
 import { type Program, encodeProgram, totalSeconds } from "../../shared/program";
 import { validateProgram } from "../../shared/validate";
 import { DeviceStatusError, LinkError, LinkLostError, ProgramFileError } from "../errors";
-import { statusError } from "../ble/link";
+import { statusError } from "./link";
 import type { DeviceClient } from "./client";
 
 /*

@@ -4,7 +4,8 @@
 //   firmware/  imports only firmware/, shared/ and Espruino's built-in modules (require("Storage"));
 //   companion/ never imports firmware/ sources (it loads the built bundle);
 //   inside companion/ the layers point one way (COMPANION_LAYERS): only the CLI imports cli/; the
-//   real Bluetooth link (ble/) never imports the virtual device (sim/); the virtual board model
+//   real Bluetooth link (ble/) never imports the virtual device (sim/); the device engine (device/)
+//   talks to a DeviceLink and a SessionStore, never to noble's link or the SQLite file; the virtual board model
 //   (sim/board/) imports nothing else of the companion; the link to it (sim/link/) never imports
 //   the long-running service (sim/service/);
 //   nothing outside test/ imports test/.
@@ -38,6 +39,8 @@ const NON_TEST_DIRS = ["shared", "firmware", "companion", "scripts", "bench", "b
 const COMPANION_LAYERS = [
   { from: "companion/", unless: "companion/cli/", banned: "companion/cli/", why: "only the CLI (companion/cli/) imports the CLI; errors and types every layer shares live below it" },
   { from: "companion/ble/", banned: "companion/sim/", why: "the real Bluetooth link (companion/ble/) never imports the virtual device" },
+  { from: "companion/device/", banned: "companion/ble/", why: "the device client, sync and upload (companion/device/) talk to any DeviceLink (device/link.ts), never to noble's link itself" },
+  { from: "companion/device/", banned: "companion/history/", allowed: "companion/history/store/", why: "the sync (companion/device/) talks to any SessionStore (history/store.ts), never to the SQLite file itself" },
   { from: "companion/sim/board/", banned: "companion/", allowed: "companion/sim/board/", why: "the virtual board model (companion/sim/board/) imports nothing else of the companion: the link and the service sit on top of it" },
   { from: "companion/sim/link/", banned: "companion/sim/service/", why: "the link to a virtual board (companion/sim/link/) never imports the long-running service that uses it" },
 ];

@@ -54,7 +54,7 @@ export interface SimNoble {
   /** Scan and return the virtual massager's noble Peripheral. */
   peripheral(): Promise<NoblePeripheral>;
   /** A connected Link (INFO sent) and a DeviceClient over it. */
-  connect(opts?: LinkOptions): Promise<{ link: Link; client: DeviceClient; peripheral: NoblePeripheral }>;
+  connect(opts?: LinkOptions): Promise<{ link: Link; client: DeviceClient<Link>; peripheral: NoblePeripheral }>;
   /** Packets the central has written so far (the "nothing sent" check). */
   writes(): number;
   /** Runs `massager ARGV --device sim` in-process against this device; returns exit code and output. */
