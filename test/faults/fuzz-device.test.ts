@@ -24,10 +24,8 @@ import { NUS_SERVICE } from "../../companion/sim/board/nrf";
 import type { VirtualDevice } from "../../companion/sim/board/device";
 import { sync } from "../../companion/device/sync";
 import { simNoble } from "../helpers/sim-noble";
-import {
-  buttonSessions, bytes, device, expectHistoryHolds, expectMotorWithinCap, int, pick, recordsInFlash, seededRandom,
-  tempHistory, type Random,
-} from "../helpers/faults";
+import { buttonSessions, bytes, expectHistoryHolds, int, pick, recordsInFlash, seededRandom, tempHistory, type Random } from "../helpers/faults";
+import { bootDevice, expectMotorWithinCap } from "../helpers/firmware";
 
 const FRAMES_PER_PAYLOAD = Number(process.env.FUZZ_FRAMES ?? 50_000);
 const REQUEST_OPS = [
@@ -257,7 +255,7 @@ function fuzz(dev: VirtualDevice, mtu: number, frames: number, seed: number): { 
 
 describe("fuzz: 100,000 frames into the device's request characteristic", () => {
   it("no uncaught exception, every complete request answered with a status, and a normal sync afterwards", async () => {
-    const dev = await device({ seed: 77 });
+    const dev = await bootDevice({ seed: 77 });
     buttonSessions(dev, 40, seededRandom(77));
     const t = Date.now();
     const a = fuzz(dev, 23, FRAMES_PER_PAYLOAD, 1001);

@@ -24,7 +24,8 @@ import { PROGRAM_MAX_BYTES, CURVE_MAX_POINTS, CURVE_MIN_POINTS, CURVE_STEP_MAX_M
 import { decodeInfo, decodeProgramError, decodeStatus, encodeU32 } from "../../shared/messages";
 import { decodeProgram, describeProgramError, encodeProgram, PATTERN_CUSTOM, type Program, type Step } from "../../shared/program";
 import { validateProgram } from "../../shared/validate";
-import { bytes, device, int, motorAt, motorLive, pick, seededRandom, type Random } from "../helpers/faults";
+import { bytes, int, motorAt, motorLive, pick, seededRandom, type Random } from "../helpers/faults";
+import { bootDevice } from "../helpers/firmware";
 
 const PROGRAMS = 2000;
 const SEQUENCES = 500;
@@ -135,7 +136,7 @@ function image(rnd: Random, i: number): { img: Uint8Array; kind: string } {
 
 describe("safety over random programs", () => {
   it(`${PROGRAMS} random programs: accepted iff valid; the cap, the longest session, motor off, link loss`, async () => {
-    const dev = await device({ seed: 3 });
+    const dev = await bootDevice({ seed: 3 });
     let c = connect(dev);
     const rnd = seededRandom(2024);
     const stats = { accepted: 0, refused: 0, tooLarge: 0, ranToEnd: 0, cut: 0, longest: 0 };
@@ -213,7 +214,7 @@ describe("safety over random programs", () => {
 
 describe("safety over random button sequences", () => {
   it(`${SEQUENCES} sequences: the cap, long press stops within a tick, the motor always ends off`, async () => {
-    const dev = await device({ seed: 5 });
+    const dev = await bootDevice({ seed: 5 });
     const rnd = seededRandom(777);
     const c = connect(dev);
     const status = () => decodeStatus(c.request(Op.Status).body)!;

@@ -22,7 +22,8 @@ import { encodeProgram, PATTERN_CUSTOM, type Program } from "../../shared/progra
 import { validateProgram } from "../../shared/validate";
 import { simNoble } from "../helpers/sim-noble";
 import { expectedTimeline } from "../helpers/timeline";
-import { cutAfterPackets, cutAfterWrites, device, expectMotorWithinCap } from "../helpers/faults";
+import { cutAfterPackets, cutAfterWrites } from "../helpers/faults";
+import { bootDevice, expectMotorWithinCap } from "../helpers/firmware";
 
 const SLOT = 1;
 const ID = SLOT_BASE + SLOT;
@@ -60,7 +61,7 @@ beforeAll(async () => {
   expect(validateProgram(NEW)).toEqual([]);
   expect(newBytes.length).toBeGreaterThan(PROGRAM_MAX_BYTES - 4);
   // a device whose slot 1 holds OLD, committed and selected
-  const sim = await simNoble({ flash: (await device()).flash.clone() });
+  const sim = await simNoble({ flash: (await bootDevice()).flash.clone() });
   const { client } = await sim.connect();
   await push(client, OLD, { slot: SLOT });
   expect((await client.programs()).selected).toBe(ID);

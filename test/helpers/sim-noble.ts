@@ -7,30 +7,15 @@ import { connectSim } from "../../companion/sim/link/connect";
 import { LocalSimBackend, type LocalBackendOptions } from "../../companion/sim/link/local-backend";
 import type { Flash } from "../../companion/sim/board/flash";
 import { VirtualDevice, type VirtualDeviceOptions } from "../../companion/sim/board/device";
-import { buildFirmware } from "../../scripts/build.mjs";
-import { main } from "../../companion/cli/main";
+import { type CliRun, runCli } from "./cli";
+import { firmwareBundle } from "./firmware";
 
 /**
- * A virtual massager running the built firmware bundle, reached through noble's real classes over
- * the sim bindings: what the companion tests drive. Virtual time moves during exchanges (the
- * backend's pump); a session only runs when the test advances `device` itself.
+ * A virtual massager running the built firmware bundle (firmware.ts), reached through noble's real
+ * classes over the sim bindings (connectSim, as `--device sim` reaches it): what the companion tests
+ * drive. Virtual time moves during exchanges (the backend's pump); a session only runs when the test
+ * advances `device` itself.
  */
-let bundleCache: string | undefined;
-
-/**
- * The firmware bundle, built as `npm run build` builds dist/firmware.js (same esbuild options and
- * Espruino check), in memory, once per test process: never a stale file. The flash budget is the
- * build's business, not these tests'.
- */
-export async function firmwareBundle(): Promise<string> {
-  if (bundleCache) return bundleCache;
-  const r = await buildFirmware({ outfile: null });
-  if (r.violations.length)
-    throw new Error(`the firmware bundle breaks Espruino rules: ${r.violations.map((v: { message: string }) => v.message).join("; ")}`);
-  bundleCache = r.code;
-  return r.code;
-}
-
 export interface SimNobleOptions {
   device?: Omit<VirtualDeviceOptions, "bundle" | "bundlePath">;
   flash?: Flash;
@@ -38,12 +23,6 @@ export interface SimNobleOptions {
   link?: SimLinkModel;
   linkOptions?: LinkOptions;
   backend?: LocalBackendOptions;
-}
-
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
 }
 
 export interface SimNoble {
@@ -58,7 +37,7 @@ export interface SimNoble {
   /** Packets the central has written so far (the "nothing sent" check). */
   writes(): number;
   /** Runs `massager ARGV --device sim` in-process against this device; returns exit code and output. */
-  cli(argv: string[], opts?: { dataDir?: string; env?: Record<string, string>; now?: () => number }): Promise<CliResult>;
+  cli(argv: string[], opts?: { dataDir?: string; env?: Record<string, string>; now?: () => number }): Promise<CliRun>;
   close(): Promise<void>;
 }
 
@@ -79,18 +58,13 @@ export async function simNoble(opts: SimNobleOptions = {}): Promise<SimNoble> {
       return { link, client: new DeviceClient(link), peripheral: link.peripheral };
     },
     writes: () => sim.bindings.writeCount(),
-    async cli(argv, o = {}) {
-      let stdout = "";
-      let stderr = "";
-      const code = await main([...argv, "--device", "sim", ...(o.dataDir ? ["--data-dir", o.dataDir] : [])], {
-        stdout: { write: (t: string) => (stdout += t), isTTY: false },
-        stderr: { write: (t: string) => (stderr += t), isTTY: false },
-        env: { ...o.env },
+    cli(argv, o = {}) {
+      return runCli([...argv, "--device", "sim", ...(o.dataDir ? ["--data-dir", o.dataDir] : [])], {
+        env: o.env,
         simBackend: async () => backend.share(),
         linkOptions: { requestTimeoutMs: 500, connectTimeoutMs: 2000 },
         now: o.now,
       });
-      return { code, stdout, stderr };
     },
     async close() {
       for (const l of links) await l.close();

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser } from "playwright-core";
-import { main } from "../../companion/cli/main";
+import { runCli } from "../helpers/cli";
 import { history30 } from "./history30";
 import { writeHistory } from "./sqlite";
 
@@ -24,14 +24,9 @@ async function waitForChromium(ms: number): Promise<void> {
 
 beforeAll(async () => {
   writeHistory(join(dataDir, "history.sqlite"), history30());
-  let out = "";
-  const code = await main(["report", "--html", page, "--today", "2026-11-25", "--data-dir", dataDir], {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (out += s) },
-    env: {},
-  });
-  expect(code).toBe(0);
-  expect(out).toContain(`Wrote the report page with its charts to ${page}`);
+  const r = await runCli(["report", "--html", page, "--today", "2026-11-25", "--data-dir", dataDir]);
+  expect(r.code).toBe(0);
+  expect(r.stdout + r.stderr).toContain(`Wrote the report page with its charts to ${page}`);
   await waitForChromium(120_000);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
