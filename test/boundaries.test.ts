@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { checkBoundaries, scanImports } from "../scripts/rules/boundaries.mjs";
 
-// The boundaries of DESIGN.md, over the real tree: one test per rule so a failure names the rule.
+// The import boundaries (scripts/rules/boundaries.mjs), over the real tree: one test per rule so a failure names the rule.
 const violations = checkBoundaries();
 const byRule = (rule: string) => violations.filter((v) => v.rule === rule).map((v) => v.message);
 
@@ -65,7 +65,7 @@ describe("the boundary scanner", () => {
       write("companion/sim/board/device.ts", 'import { c } from "./clock";\nimport { l } from "../link/local-backend";\nimport { e } from "../../errors";\n');
       write("companion/sim/link/open.ts", 'import { d } from "../board/device";\nimport { s } from "../service/server";\nimport { n } from "../../ble/link";\n');
       write("companion/sim/service/server.ts", 'import { o } from "../link/open";\nimport { d } from "../board/device";\n');
-      write("test/helpers/h.ts", 'import { x } from "../../shared/b";\n');
+      write("test/h.ts", 'import { x } from "../shared/b";\n');
       const found = checkBoundaries(root).map((v) => `${v.rule} ${v.file}:${v.line} ${v.specifier}`);
       expect(found.sort()).toEqual([
         "companion companion/cli.ts:2 ../firmware/main",

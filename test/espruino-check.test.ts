@@ -133,7 +133,7 @@ const CAUGHT: [string, string][] = [
   ["regex", "print(new RegExp('colou?r').test('color'));"],
 ];
 
-/** Constructs ESPRUINO.md lists as working: none may be reported. */
+/** Constructs docs/ESPRUINO.md lists as working: none may be reported. */
 const ALLOWED: [string, string][] = [
   ["arrow functions", "var add = (a, b) => a + b; var sq = x => { return x * x; }; print(add(1, sq(2)));"],
   ["let and const", "let a = 1; const b = 2; { let a = 3; print(a + b); } print(a);"],

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { BOARDS, type BoardProfile } from "../../shared/boards";
 import { UsageError } from "../errors";
 
-/** The interpreter version the firmware targets (ESPRUINO.md). */
+/** The interpreter version the firmware targets (docs/ESPRUINO.md). */
 const ESPRUINO_VERSION = "2v29";
 
 const ALIASES: Record<string, string> = {

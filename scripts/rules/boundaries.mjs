@@ -1,5 +1,5 @@
 // @ts-check
-// Import boundaries of DESIGN.md, checked over the source tree:
+// Import boundaries of the project, checked over the source tree (test/boundaries.test.ts):
 //   shared/    imports nothing outside shared/ (no packages, no node: modules): it runs on the device too;
 //   firmware/  imports only firmware/, shared/ and Espruino's built-in modules (require("Storage"));
 //   companion/ never imports firmware/ sources (it loads the built bundle);

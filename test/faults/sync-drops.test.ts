@@ -1,6 +1,6 @@
 /**
  * Dropped notifications: the device's transmit queue is full (a small queue drained by a slower
- * radio: the device cannot tell, ESPRUINO.md) or notifications are lost at random (5%, 15%, 30%,
+ * radio: the device cannot tell, docs/ESPRUINO.md) or notifications are lost at random (5%, 15%, 30%,
  * fixed seeds). A sync through noble's classes still completes with every record exactly once,
  * byte for byte, and the device holds nothing after the acknowledgement.
  */

@@ -13,7 +13,7 @@ import { MassagerError, UsageError } from "../../errors";
 import { readProgramFile } from "../program-file";
 
 /**
- * `massager demo`: the three journeys of DESIGN.md on the virtual device, in well under a minute.
+ * `massager demo`: the three journeys the project is for, on the virtual device, in well under a minute.
  *  1. press the button: the built-in 4-minute preset runs on the device alone, its motor level and
  *     region cues shown live (virtual time × --speed);
  *  2. push examples/evening.json over Bluetooth (the `push` command, through noble's classes), and a

@@ -1,8 +1,8 @@
 /**
  * VirtualDevice: a scalp massager you can hold in a test.
  *
- * Why: the firmware is tested as the very bundle that is flashed to the board (DESIGN.md, "What
- * must be real in tests"). This class plays the board: it keeps the flash (with `.bootcde`) across
+ * Why: the firmware is tested as the very bundle that is flashed to the board, never as its
+ * TypeScript sources run in Node. This class plays the board: it keeps the flash (with `.bootcde`) across
  * reboots and power cuts, boots the code in a fresh Espruino-like vm context, lets a test press
  * the button and read the motor's timeline, connects a virtual central through VirtualNrf, and
  * runs it all on a VirtualClock that the test (or `massager sim`) advances.
