@@ -1,6 +1,6 @@
 // @ts-check
 // The Espruino check: parses a script with acorn and reports every construct that breaks (or
-// silently misbehaves) on the Espruino 2v29 interpreter, per /work/shared/ESPRUINO.md.
+// silently misbehaves) on the Espruino 2v29 interpreter: docs/ESPRUINO.md lists each fact with its rule id.
 //
 //   checkEspruino(source, {filename}) -> Violation[]
 //   assertEspruinoSafe(source, filename)  throws an Error listing every violation
@@ -170,7 +170,7 @@ export function assertEspruinoSafe(source, filename = "<script>") {
   const n = violations.length;
   const error = new Error(
     `${filename}: ${n} construct${n === 1 ? "" : "s"} that break${n === 1 ? "s" : ""} on the Espruino interpreter ` +
-    `(see ESPRUINO.md):\n${formatViolations(violations, filename)}`,
+    `(see docs/ESPRUINO.md):\n${formatViolations(violations, filename)}`,
   );
   /** @type {any} */ (error).violations = violations;
   throw error;

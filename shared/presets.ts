@@ -2,7 +2,7 @@ import { asciiBytes } from "./bytes";
 import { CUE_NONE, CUE_REGION, Program, Step } from "./program";
 
 /*
- * Built-in presets, from the evidence in DESIGN.md (studies.ts names each study). Steps are flat
+ * Built-in presets, from the evidence the README describes (studies.ts names each study). Steps are flat
  * (region, pattern, seconds, intensity %) quadruples: cheap in the device's memory. A step whose
  * region differs from the one before starts with a region cue.
  *   regions: 0 front, 1 crown, 2 back; patterns: 0 press, 1 pinch, 2 stretch, 3 circular, 4 steady

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { checkBoundaries, scanImports } from "../scripts/rules/boundaries.mjs";
 
-// The boundaries of DESIGN.md, over the real tree: one test per rule so a failure names the rule.
+// The import boundaries (scripts/rules/boundaries.mjs), over the real tree: one test per rule so a failure names the rule.
 const violations = checkBoundaries();
 const byRule = (rule: string) => violations.filter((v) => v.rule === rule).map((v) => v.message);
 
@@ -17,6 +17,9 @@ describe("import boundaries of the project", () => {
   });
   it("companion/ never imports firmware/ sources", () => {
     expect(byRule("companion")).toEqual([]);
+  });
+  it("inside companion/ the layers point one way: cli → the rest; service → link → board; ble/ never reaches sim/; device/ sees links and stores only through their interfaces", () => {
+    expect(byRule("layers")).toEqual([]);
   });
   it("nothing outside test/ imports test/", () => {
     expect(byRule("tests")).toEqual([]);
@@ -56,12 +59,25 @@ describe("the boundary scanner", () => {
       write("firmware/main.ts", 'import { x } from "../shared/b";\nconst S = require("Storage");\nimport { z } from "../companion/z";\nimport lodash from "lodash";\n');
       write("companion/cli.ts", 'import { x } from "../shared/b";\nimport { m } from "../firmware/main";\n');
       write("scripts/tool.mjs", 'import { h } from "../test/helpers/h.js";\n');
-      write("test/helpers/h.ts", 'import { x } from "../../shared/b";\n');
+      write("companion/cli/main.ts", 'import { e } from "./errors";\nimport { d } from "../device/d";\n');
+      write("companion/device/d.ts", 'import { e } from "../cli/errors";\nimport { f } from "../errors";\nimport { l } from "../ble/link";\nimport { h } from "../history/db";\nimport type { r } from "../history/store";\n');
+      write("companion/ble/link.ts", 'import { b } from "../sim/link/backend";\n');
+      write("companion/sim/board/device.ts", 'import { c } from "./clock";\nimport { l } from "../link/local-backend";\nimport { e } from "../../errors";\n');
+      write("companion/sim/link/open.ts", 'import { d } from "../board/device";\nimport { s } from "../service/server";\nimport { n } from "../../ble/link";\n');
+      write("companion/sim/service/server.ts", 'import { o } from "../link/open";\nimport { d } from "../board/device";\n');
+      write("test/h.ts", 'import { x } from "../shared/b";\n');
       const found = checkBoundaries(root).map((v) => `${v.rule} ${v.file}:${v.line} ${v.specifier}`);
       expect(found.sort()).toEqual([
         "companion companion/cli.ts:2 ../firmware/main",
         "firmware firmware/main.ts:3 ../companion/z",
         "firmware firmware/main.ts:4 lodash",
+        "layers companion/ble/link.ts:1 ../sim/link/backend",
+        "layers companion/device/d.ts:1 ../cli/errors",
+        "layers companion/device/d.ts:3 ../ble/link",
+        "layers companion/device/d.ts:4 ../history/db",
+        "layers companion/sim/board/device.ts:2 ../link/local-backend",
+        "layers companion/sim/board/device.ts:3 ../../errors",
+        "layers companion/sim/link/open.ts:2 ../service/server",
         "shared shared/a.ts:2 node:fs",
         "shared shared/a.ts:3 ../firmware/y",
         "tests scripts/tool.mjs:1 ../test/helpers/h.js",

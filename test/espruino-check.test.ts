@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { assertEspruinoSafe, checkEspruino, RULES } from "../scripts/espruino-check.mjs";
 import { buildFirmware } from "../scripts/build.mjs";
 import { regexProblems } from "../scripts/rules/regex.mjs";
+import { BUNDLE_BUDGET } from "../shared/limits";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const FIXTURES = path.join(ROOT, "test", "fixtures", "espruino");
@@ -132,7 +133,7 @@ const CAUGHT: [string, string][] = [
   ["regex", "print(new RegExp('colou?r').test('color'));"],
 ];
 
-/** Constructs ESPRUINO.md lists as working: none may be reported. */
+/** Constructs docs/ESPRUINO.md lists as working: none may be reported. */
 const ALLOWED: [string, string][] = [
   ["arrow functions", "var add = (a, b) => a + b; var sq = x => { return x * x; }; print(add(1, sq(2)));"],
   ["let and const", "let a = 1; const b = 2; { let a = 3; print(a + b); } print(a);"],
@@ -340,6 +341,20 @@ describe("real bundles", () => {
   it.skipIf(!hasFirmware)("the firmware bundle passes the Espruino check", async () => {
     const r = await buildFirmware({ outfile: null });
     expect(r.violations).toEqual([]);
+  });
+
+  it("the build's flash budget is shared/limits.ts's BUNDLE_BUDGET, and a tree without it is an error that says so", async () => {
+    expect((await buildFirmware({ entry: path.join(FIXTURES, "ordinary.ts"), outfile: null })).budget).toBe(BUNDLE_BUDGET);
+    const dir = mkdtempSync(path.join(tmpdir(), "espruino-build-"));
+    try {
+      writeFileSync(path.join(dir, "main.ts"), "print(1);\n");
+      await expect(buildFirmware({ entry: "main.ts", outfile: null, root: dir })).rejects.toThrow(/flash budget comes from .*shared.limits\.ts, which did not load/);
+      mkdirSync(path.join(dir, "shared"));
+      writeFileSync(path.join(dir, "shared", "limits.ts"), "export const OTHER = 1;\n");
+      await expect(buildFirmware({ entry: "main.ts", outfile: null, root: dir })).rejects.toThrow(/must export BUNDLE_BUDGET/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.skipIf(!hasFirmware)("the firmware bundle fits the flash budget", async () => {

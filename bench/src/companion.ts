@@ -10,13 +10,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../companion/cli/main";
-import { type NewSession, openHistory } from "../../companion/history/db";
+import { openHistory } from "../../companion/history/db";
+import type { NewSession } from "../../companion/history/store";
 import { historyPath } from "../../companion/history/paths";
 import { END_NAMES } from "../../shared/codes";
 import { PRESET_NAMES } from "../../shared/presets";
 import { RECORD_BYTES, encodeRecord } from "../../shared/record";
 import { type Figure, ROOT, fig, median, round, runSuite } from "./lib";
-import { seededRandom } from "../../companion/sim/prng";
+import { seededRandom } from "../../companion/sim/board/prng";
 
 const DAY = 86400;
 /** "Today" of the report: fixed, so every run computes the same figures. */

@@ -6,7 +6,7 @@
  * writes the same level again, shows up here. Counted from the host side of the VirtualDevice
  * (its pin bank and clock), so the firmware runs unmodified.
  */
-import { VirtualDevice } from "../../companion/sim/device";
+import { VirtualDevice } from "../../companion/sim/board/device";
 import { PRESET_NAMES } from "../../shared/presets";
 import { type Figure, fig, firmwareSource, round, runSuite } from "./lib";
 

@@ -12,8 +12,8 @@ import { push } from "../../companion/device/upload";
 import { FLASH_BYTES, FLASH_TARGET, LOG_SEGMENT_RECORDS, LOG_SEGMENTS, PROGRAM_MAX_BYTES, SLOTS } from "../../shared/limits";
 import { encodeProgram } from "../../shared/program";
 import { RECORD_BYTES } from "../../shared/record";
-import { VirtualDevice } from "../../companion/sim/device";
-import { FIRMWARE, OUT, type Figure, connectSim, fig, firmwareSource, largestProgram, runSuite } from "./lib";
+import { VirtualDevice } from "../../companion/sim/board/device";
+import { FIRMWARE, OUT, type Figure, simBehindNoble, fig, firmwareSource, largestProgram, runSuite } from "./lib";
 
 const HDR = 32; // Storage file header
 const align = (n: number) => (n + 3) & ~3;
@@ -68,7 +68,7 @@ runSuite("flash", async () => {
   const image = encodeProgram(largestProgram());
   {
     // what `massager push` does, into every slot, then back to preset 0 for the button
-    const s = await connectSim(dev, { mtu: 53, intervalMs: 7.5, packetsPerInterval: 6 });
+    const s = await simBehindNoble(dev, { mtu: 53, intervalMs: 7.5, packetsPerInterval: 6 });
     for (let slot = 0; slot < SLOTS; slot++) {
       const r = await push(s.client, largestProgram(), { slot });
       if (r.bytes !== image.length) problems.push(`pushing the largest program into slot ${slot} stored ${r.bytes} B`);
@@ -87,7 +87,7 @@ runSuite("flash", async () => {
   }
   const simMs = performance.now() - t0;
   if (dev.errors.length) problems.push(`firmware errors during the year: ${dev.errors.slice(0, 3).join("; ")}`);
-  const after = await connectSim(dev, { mtu: 53, intervalMs: 7.5, packetsPerInterval: 6 });
+  const after = await simBehindNoble(dev, { mtu: 53, intervalMs: 7.5, packetsPerInterval: 6 });
   const info = after.link.info;
   await after.close();
   if (!info || info.held !== DAYS || info.unlogged !== 0)
@@ -118,7 +118,7 @@ runSuite("flash", async () => {
   return {
     figures,
     assumptions: [
-      "Storage adds a 32-byte header per file and pads data to 4 bytes (Espruino jsflash.c, as companion/sim/flash.ts models it).",
+      "Storage adds a 32-byte header per file and pads data to 4 bytes (Espruino jsflash.c, as companion/sim/board/flash.ts models it).",
       `The measured year: the largest program (${image.length} B encoded) uploaded into all ${SLOTS} slots over the protocol, then ${DAYS} button sessions of preset 0 (240 s), one a day at 08:00, in virtual time, never synced.`,
       `Bundle target ${BUNDLE_TARGET} B is the issue's; the build enforces BUNDLE_BUDGET from shared/limits.ts.`,
     ],

@@ -6,14 +6,12 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Link, type LinkOptions } from "../../companion/ble/link";
-import { LocalSimBackend } from "../../companion/ble/local-backend";
-import { nobleWithBindings, waitPoweredOn } from "../../companion/ble/noble-loader";
-import { findPeripheral } from "../../companion/ble/scan";
-import type { SimLinkModel } from "../../companion/ble/sim-backend";
-import { SimBindings } from "../../companion/ble/sim-bindings";
+import type { Link, LinkOptions } from "../../companion/ble/link";
+import type { SimLinkModel } from "../../companion/sim/link/backend";
+import { connectSim } from "../../companion/sim/link/connect";
+import { LocalSimBackend } from "../../companion/sim/link/local-backend";
 import { DeviceClient } from "../../companion/device/client";
-import { VirtualDevice, type VirtualDeviceOptions } from "../../companion/sim/device";
+import { VirtualDevice, type VirtualDeviceOptions } from "../../companion/sim/board/device";
 
 /** The repository root (this file is bundled to bench/.out/<suite>.mjs). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -38,17 +36,17 @@ export const INTERVALS = [7.5, 15, 30];
  * LL PDU when the MTU is above 23. The S132 SoftDevice specification gives the default event
  * length as 3.75 ms, "sufficient for three packet pairs in a connection event". Three packets per
  * interval at 7.5 ms and 20-byte payloads is 8 KB/s, in line with the few KB/s people see from
- * Puck.js consoles. The virtual radio's own default (companion/sim/nrf.ts) is 4.
+ * Puck.js consoles. The virtual radio's own default (companion/sim/board/nrf.ts) is 4.
  */
 export const PACKETS_PER_INTERVAL = 3;
-export const PPI_SOURCES = [
+const PPI_SOURCES = [
   "https://github.com/espruino/Espruino/blob/master/targets/nrf5x/bluetooth.c (ble_stack_init: SDK 12 path uses softdevice_enable_get_default_config; only BLE_COMMON_OPT_CONN_EVT_EXT and a longer PDU are set when the MTU exceeds 23)",
   "https://github.com/espruino/Espruino/blob/master/targets/nrf5x/app_config.h (nRF52832 boards build on NRF5X_SDK_12)",
   "http://infocenter.nordicsemi.com/topic/com.nordic.infocenter.s132.sds/dita/softdevices/s130/ble_protocol_stack/role_configuration.html (S132 SDS: default event length 3.75 ms, sufficient for three packet pairs per connection event)",
 ];
 /** Per packet on air beyond its ATT payload: 3 B ATT header (opcode + handle) + 4 B L2CAP header. */
-export const ATT_HEADER = 3;
-export const L2CAP_HEADER = 4;
+const ATT_HEADER = 3;
+const L2CAP_HEADER = 4;
 export const PACKET_OVERHEAD = ATT_HEADER + L2CAP_HEADER;
 
 export const LINK_MODEL = {
@@ -59,7 +57,7 @@ export const LINK_MODEL = {
   bytesPerPacketBeyondPayload: PACKET_OVERHEAD,
   bytesOnAir: "ATT payload + 3 B ATT header (opcode, handle) + 4 B L2CAP header per packet, both directions; link-layer header, MIC and CRC not counted",
   notifyQueuePackets: 8,
-  notifyQueueNote: "companion/sim/nrf.ts: a notification that finds the queue full is dropped without error, as Espruino's NRF.updateServices ignores NRF_ERROR_RESOURCES / BLE_ERROR_NO_TX_PACKETS (libs/bluetooth/jswrap_bluetooth.c)",
+  notifyQueueNote: "companion/sim/board/nrf.ts: a notification that finds the queue full is dropped without error, as Espruino's NRF.updateServices ignores NRF_ERROR_RESOURCES / BLE_ERROR_NO_TX_PACKETS (libs/bluetooth/jswrap_bluetooth.c)",
 };
 
 export function onAir(packets: number, payloadBytes: number): number {
@@ -113,7 +111,7 @@ export interface SuiteResult {
 }
 
 /** Suites print their result as the last line of stdout, prefixed so run.mjs can find it. */
-export const RESULT_PREFIX = "@@BENCH_RESULT@@";
+const RESULT_PREFIX = "@@BENCH_RESULT@@";
 
 export function emit(r: SuiteResult): void {
   process.stdout.write(`\n${RESULT_PREFIX}${JSON.stringify(r)}\n`);
@@ -140,37 +138,33 @@ export interface SimSetup {
   device: VirtualDevice;
   backend: LocalSimBackend;
   link: Link;
-  client: DeviceClient;
+  client: DeviceClient<Link>;
   close(): Promise<void>;
 }
 
 /**
  * The built firmware (dist/firmware.js) in a VirtualDevice, reached through noble's Noble /
- * Peripheral / Characteristic classes over the sim bindings, connected (INFO sent).
+ * Peripheral / Characteristic classes over the sim bindings (connectSim), connected (INFO sent).
  */
-export async function connectSim(
+export async function simBehindNoble(
   device: VirtualDevice | VirtualDeviceOptions,
   model: SimLinkModel,
   linkOpts: LinkOptions = {},
 ): Promise<SimSetup> {
   const dev = device instanceof VirtualDevice ? device : new VirtualDevice({ bundle: firmwareSource(), ...device });
   const backend = new LocalSimBackend(dev);
-  const bindings = new SimBindings(backend, model);
-  const noble = await waitPoweredOn(nobleWithBindings(bindings), 2000);
-  const peripheral = await findPeripheral(noble, undefined, 2000);
-  const link = new Link(peripheral, { requestTimeoutMs: 1000, connectTimeoutMs: 3000, ...linkOpts });
-  await link.connect();
-  const client = new DeviceClient(link);
+  const sim = await connectSim(backend, { model, scanMs: 2000 });
+  const link = await sim.link({ requestTimeoutMs: 1000, connectTimeoutMs: 3000, ...linkOpts });
   return {
     device: dev,
     backend,
     link,
-    client,
+    client: new DeviceClient(link),
     async close() {
       await link.close();
       await backend.close();
       try {
-        (noble as unknown as { stopScanning?: () => void }).stopScanning?.();
+        sim.noble.stopScanning();
       } catch {
         // nothing to stop
       }

@@ -21,14 +21,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sync } from "../../companion/device/sync";
 import { openHistory } from "../../companion/history/db";
-import { VirtualDevice } from "../../companion/sim/device";
-import { Flash } from "../../companion/sim/flash";
-import { NUS_SERVICE, NUS_TX } from "../../companion/sim/nrf";
+import { VirtualDevice } from "../../companion/sim/board/device";
+import { Flash } from "../../companion/sim/board/flash";
+import { NUS_SERVICE, NUS_TX } from "../../companion/sim/board/nrf";
 import { END_NAMES } from "../../shared/codes";
 import { LOG_SEGMENT_RECORDS } from "../../shared/limits";
 import { type LogRecord, RECORD_BYTES, actualSeconds, decodeRecord } from "../../shared/record";
 import {
-  type Figure, INTERVALS, LINK_MODEL, OUT, PACKETS_PER_INTERVAL as PPI, PACKET_OVERHEAD, PAYLOADS, connectSim, fig,
+  type Figure, INTERVALS, LINK_MODEL, OUT, PACKETS_PER_INTERVAL as PPI, PACKET_OVERHEAD, PAYLOADS, simBehindNoble, fig,
   firmwareSource, intervalsFor, onAir, round, runSuite,
 } from "./lib";
 
@@ -110,7 +110,7 @@ async function ours(payload: number, interval: number, txQueue?: number, ppi = P
   const board = boardFor(payload);
   const dev = new VirtualDevice({ board, flash: flashFor(board), bundle: firmwareSource(), txQueue });
   dev.advance(1000);
-  const s = await connectSim(dev, { mtu: payload + 3, intervalMs: interval, packetsPerInterval: ppi });
+  const s = await simBehindNoble(dev, { mtu: payload + 3, intervalMs: interval, packetsPerInterval: ppi });
   if (s.link.payload !== payload) throw new Error(`the link came up with payload ${s.link.payload}, not ${payload}`);
   const dir = mkdtempSync(join(tmpdir(), "bench-sync-"));
   const history = openHistory(join(dir, "history.sqlite"));

@@ -20,12 +20,12 @@
  */
 import { createRequire } from "node:module";
 import { push } from "../../companion/device/upload";
-import { VirtualDevice } from "../../companion/sim/device";
-import { Flash } from "../../companion/sim/flash";
-import { NUS_SERVICE, NUS_TX } from "../../companion/sim/nrf";
+import { VirtualDevice } from "../../companion/sim/board/device";
+import { Flash } from "../../companion/sim/board/flash";
+import { NUS_SERVICE, NUS_TX } from "../../companion/sim/board/nrf";
 import { CUES, PATTERNS, PATTERN_CUSTOM, type Program, REGIONS, encodeProgram } from "../../shared/program";
 import {
-  type Figure, INTERVALS, LINK_MODEL, PACKETS_PER_INTERVAL as PPI, PACKET_OVERHEAD, PAYLOADS, connectSim, fig, intervalsFor,
+  type Figure, INTERVALS, LINK_MODEL, PACKETS_PER_INTERVAL as PPI, PACKET_OVERHEAD, PAYLOADS, simBehindNoble, fig, intervalsFor,
   largestProgram, onAir, round, runSuite,
 } from "./lib";
 
@@ -60,7 +60,7 @@ function totals(ex: Exchange[]) {
 
 async function ours(payload: number) {
   const board = payload > 50 ? "BANGLEJS2" : "MDBT42Q";
-  const s = await connectSim({ board }, { mtu: payload + 3, intervalMs: 7.5, packetsPerInterval: PPI });
+  const s = await simBehindNoble({ board }, { mtu: payload + 3, intervalMs: 7.5, packetsPerInterval: PPI });
   const nrf = s.device.nrf;
   const events: { dir: "w" | "n"; bytes: number }[] = [];
   const write = nrf.centralWrite.bind(nrf);

@@ -1,12 +1,11 @@
-import { LIMITS } from "../../shared/limits";
-import { OP_NAMES, Op, STATUS_TEXT, Status } from "../../shared/codes";
+import { MAX_PAYLOAD, MESSAGE_MAX_BYTES, MIN_PAYLOAD } from "../../shared/limits";
+import { OP_NAMES, Op, Status } from "../../shared/codes";
 import { DONE, Reassembler, creditPacket, decodeMessage, encodeMessage, isStreamPacket, packetize } from "../../shared/frame";
-import { type Info, type SessionStatus, decodeInfo, decodeProgramError, decodeStatus } from "../../shared/messages";
-import { describeProgramError } from "../../shared/program";
+import { type Info, type SessionStatus, decodeInfo, decodeStatus } from "../../shared/messages";
 import { NOTIFY_CHAR_UUID, REQUEST_CHAR_UUID, SERVICE_UUID } from "../../shared/uuids";
-import { DeviceStatusError, LinkError, LinkLostError, TimeoutError } from "../cli/errors";
-import type { NobleCharacteristic, NoblePeripheral, NobleService } from "./noble-types";
-import { nobleUuid } from "./sim-backend";
+import { type DeviceLink, type LinkStats, type Reply, type RequestOptions, statusError } from "../device/link";
+import { LinkError, LinkLostError, TimeoutError } from "../errors";
+import { type NobleCharacteristic, type NoblePeripheral, type NobleService, nobleUuid } from "./noble-types";
 import { fromCallback, sleep, withTimeout } from "./timeout";
 
 /**
@@ -31,27 +30,6 @@ export interface LinkOptions {
   debug?: (line: string) => void;
 }
 
-export interface RequestOptions {
-  timeoutMs?: number;
-  retries?: number;
-  /** Called synchronously when the matching reply arrives, before any later notification is handled. */
-  onReply?: (r: Reply) => void;
-}
-
-export interface Reply {
-  status: number;
-  body: Uint8Array;
-}
-
-export interface LinkStats {
-  requests: number;
-  retries: number;
-  packetsOut: number;
-  packetsIn: number;
-  reconnects: number;
-}
-
-type StreamListener = (packet: Uint8Array) => void;
 
 interface Pending {
   op: number;
@@ -71,13 +49,13 @@ const DEFAULTS = {
   reconnect: true,
 };
 
-export class Link {
+export class Link implements DeviceLink {
   readonly peripheral: NoblePeripheral;
   private readonly opts: Required<Omit<LinkOptions, "debug">> & { debug?: (line: string) => void };
   /** ATT MTU of the link (23 until noble learns a larger one). */
   mtu = 23;
-  /** Packet payload both sides use: min(mtu − 3, the device's payload, LIMITS.maxPayload). */
-  payload: number = LIMITS.minPayload;
+  /** Packet payload both sides use: min(mtu − 3, the device's payload, MAX_PAYLOAD). */
+  payload: number = MIN_PAYLOAD;
   /** The INFO reply of the current connection. */
   info: Info | null = null;
   readonly stats: LinkStats = { requests: 0, retries: 0, packetsOut: 0, packetsIn: 0, reconnects: 0 };
@@ -86,11 +64,11 @@ export class Link {
   private everConnected = false;
   private requestChar: NobleCharacteristic | null = null;
   private notifyChar: NobleCharacteristic | null = null;
-  private readonly reassembler = new Reassembler(LIMITS.messageMaxBytes);
+  private readonly reassembler = new Reassembler(MESSAGE_MAX_BYTES);
   private nextId = 0;
   private pending: Pending | null = null;
   private queue: Promise<unknown> = Promise.resolve();
-  private streamListener: StreamListener | null = null;
+  private streamListener: ((packet: Uint8Array) => void) | null = null;
   private readonly eventListeners = new Set<(s: SessionStatus) => void>();
   private readonly dropListeners = new Set<(reason: string) => void>();
   private readonly onData = (data: Uint8Array, isNotification?: boolean) => this.received(data, isNotification);
@@ -155,12 +133,12 @@ export class Link {
       ntf.on("data", this.onData);
       await withTimeout(fromCallback<void>((done) => ntf.subscribe(done)), this.opts.gattTimeoutMs, `subscribing to ${this.name}`);
       this.mtu = await this.learnMtu();
-      this.payload = Math.max(LIMITS.minPayload, Math.min(this.mtu - 3, LIMITS.maxPayload));
+      this.payload = Math.max(MIN_PAYLOAD, Math.min(this.mtu - 3, MAX_PAYLOAD));
       const info = await this.send(Op.Info, new Uint8Array([this.payload]), {});
       if (info.status !== Status.Ok) throw statusError(Op.Info, info);
       const decoded = decodeInfo(info.body);
       if (!decoded) throw new LinkError(`${this.name} sent an INFO reply this companion cannot read; update the companion or the firmware`);
-      if (decoded.payload >= LIMITS.minPayload) this.payload = Math.min(this.payload, decoded.payload);
+      if (decoded.payload >= MIN_PAYLOAD) this.payload = Math.min(this.payload, decoded.payload);
       this.info = decoded;
       this.log(`connected mtu=${this.mtu} payload=${this.payload} fw=${decoded.firmware}`);
       return decoded;
@@ -193,7 +171,7 @@ export class Link {
   }
 
   /** Stream packets (header bit 7 set) go here until cleared with null. */
-  setStreamListener(fn: StreamListener | null): void {
+  setStreamListener(fn: ((packet: Uint8Array) => void) | null): void {
     this.streamListener = fn;
   }
 
@@ -343,15 +321,4 @@ export class Link {
   private log(line: string): void {
     this.opts.debug?.(`[link ${this.name}] ${line}`);
   }
-}
-
-/** The STATUS_TEXT sentence for a reply, as an error; PROG_COMMIT's Invalid body (why: a program error,
- * messages.ts encodeProgramError) is appended as its sentence. */
-export function statusError(op: number, r: Reply): DeviceStatusError {
-  const what = OP_NAMES[op] ?? `op 0x${op.toString(16)}`;
-  // (an error reply that says "ok" is as unreadable as an unknown status: never "start: ok")
-  let sentence = (r.status !== Status.Ok && STATUS_TEXT[r.status]) || `the device answered with unknown status ${r.status}; update the companion or the firmware (\`massager flash\`)`;
-  const why = r.status === Status.Invalid ? decodeProgramError(r.body) : null;
-  if (why) sentence += ` (${describeProgramError(why)})`;
-  return new DeviceStatusError(what, r.status, sentence, r.body);
 }

@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { LinkError, NoAdapterError } from "../cli/errors";
+import { LinkError, NoAdapterError } from "../errors";
 import type { NobleLike } from "./noble-types";
 
 /**

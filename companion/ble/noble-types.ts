@@ -49,3 +49,8 @@ export interface NobleLike extends NobleEmitter {
   stopScanning(callback?: () => void): void;
   removeAllListeners(event?: string): unknown;
 }
+
+/** UUIDs as noble gives them (its hci bindings: lowercase, no dashes), for comparing any spelling. */
+export function nobleUuid(uuid: string): string {
+  return uuid.replace(/-/g, "").toLowerCase();
+}

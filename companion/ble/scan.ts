@@ -1,7 +1,6 @@
 import { NAME_PREFIX, SERVICE_UUID } from "../../shared/uuids";
-import { DeviceNotFoundError } from "../cli/errors";
-import type { NobleLike, NoblePeripheral } from "./noble-types";
-import { nobleUuid } from "./sim-backend";
+import { DeviceNotFoundError } from "../errors";
+import { type NobleLike, type NoblePeripheral, nobleUuid } from "./noble-types";
 import { fromCallback, withTimeout } from "./timeout";
 
 export interface Found {
@@ -12,7 +11,7 @@ export interface Found {
 }
 
 /** A massager advertises its name with NAME_PREFIX (or, on other firmware builds, the service UUID). */
-export function isMassager(p: NoblePeripheral): boolean {
+function isMassager(p: NoblePeripheral): boolean {
   const name = p.advertisement?.localName ?? "";
   const uuids = (p.advertisement?.serviceUuids ?? []).map(nobleUuid);
   return name.startsWith(NAME_PREFIX) || uuids.includes(nobleUuid(SERVICE_UUID));

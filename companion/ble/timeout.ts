@@ -1,4 +1,4 @@
-import { TimeoutError } from "../cli/errors";
+import { TimeoutError } from "../errors";
 
 /**
  * noble's calls have no timeouts (a connect to a board that went to sleep waits forever), so every

@@ -1,14 +1,14 @@
 import { Link, type LinkOptions } from "../ble/link";
-import { loadHardwareNoble, nobleWithBindings, waitPoweredOn } from "../ble/noble-loader";
+import { loadHardwareNoble } from "../ble/noble-loader";
 import type { NobleLike } from "../ble/noble-types";
 import { findPeripheral } from "../ble/scan";
-import type { SimBackend, SimLinkModel } from "../ble/sim-backend";
-import { createSimBindings } from "../ble/sim-bindings";
+import type { SimBackend, SimLinkModel } from "../sim/link/backend";
+import { connectSim } from "../sim/link/connect";
 import { DeviceClient } from "../device/client";
 import { type History, openHistory } from "../history/db";
 import { dataDir, historyPath } from "../history/paths";
 import { Status } from "../../shared/codes";
-import { DeviceStatusError, UsageError } from "./errors";
+import { DeviceStatusError, UsageError } from "../errors";
 import { type Progress, progressBar } from "./progress";
 
 /** Where a command writes, and the environment it reads (tests pass their own). */
@@ -26,7 +26,7 @@ export interface IO {
 
 /** An open connection to one massager. */
 export interface DeviceSession {
-  client: DeviceClient;
+  client: DeviceClient<Link>;
   link: Link;
   /** The history's id for the device: its Bluetooth address. */
   id: string;
@@ -87,10 +87,10 @@ export class Context {
   /** noble over the virtual device (`--device sim`) or over the real adapter (anything else). */
   async noble(model: SimLinkModel = {}): Promise<{ noble: NobleLike; kind: "sim" | "hardware"; backend?: SimBackend }> {
     if (this.isSim) {
-      const open = this.io.simBackend ?? (await import("../ble/sim-device")).openSimBackend;
+      const open = this.io.simBackend ?? (await import("../sim/link/open")).openSimBackend;
       const backend = await open(this.dataDir);
       this.cleanups.push(() => backend.close());
-      const noble = await waitPoweredOn(nobleWithBindings(createSimBindings(backend, { mtu: 247, ...model })), 3000);
+      const { noble } = await connectSim(backend, { model });
       return { noble, kind: "sim", backend };
     }
     return { noble: await loadHardwareNoble(), kind: "hardware" };

@@ -3,8 +3,8 @@ import { PRESET_COUNT, PRESET_NAMES } from "../../shared/presets";
 import { REGIONS } from "../../shared/program";
 import type { SessionStatus } from "../../shared/messages";
 import type { ProgramEntry } from "../../shared/messages";
-import { UsageError } from "./errors";
-import { LIMITS } from "../../shared/limits";
+import { UsageError } from "../errors";
+import { SLOTS } from "../../shared/limits";
 
 /** Text helpers shared by the commands' text views. */
 export function table(rows: string[][], head?: string[]): string {
@@ -59,7 +59,7 @@ export function resolveProgram(ref: string, entries: ProgramEntry[]): number {
 export function parseSlot(ref: string | number): number {
   const m = /^s?(\d+)$/i.exec(String(ref).trim());
   const n = m ? Number(m[1]) : NaN;
-  if (!(n >= 0 && n < LIMITS.slots)) throw new UsageError(`"${ref}" is not a slot; custom programs live in slots 0 to ${LIMITS.slots - 1} (see \`massager programs\`)`);
+  if (!(n >= 0 && n < SLOTS)) throw new UsageError(`"${ref}" is not a slot; custom programs live in slots 0 to ${SLOTS - 1} (see \`massager programs\`)`);
   return n;
 }
 

@@ -1,6 +1,6 @@
 import { findCommand } from "./commands";
 import { Context, type IO, colorAllowed } from "./context";
-import { EXIT, MassagerError, ProgramFileError, exitCodeOf } from "./errors";
+import { EXIT, MassagerError, ProgramFileError, exitCodeOf } from "../errors";
 import { helpText, parseArgv } from "./parse";
 
 /**

@@ -1,5 +1,5 @@
 import { COMMANDS, type CommandSpec, GLOBAL_OPTIONS, type OptionSpec, type ParsedOptions, findCommand } from "./commands";
-import { UsageError } from "./errors";
+import { UsageError } from "../errors";
 
 /**
  * argv → ParsedOptions, against the command table. Options may come before or after the command:

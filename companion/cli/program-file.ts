@@ -2,10 +2,10 @@ import { readFileSync, statSync } from "node:fs";
 import { crc32 } from "../../shared/crc";
 import { type Program, encodeProgram, totalSeconds } from "../../shared/program";
 import { programFromJson } from "../../shared/validate";
-import { ProgramFileError } from "./errors";
+import { ProgramFileError } from "../errors";
 
 /** Largest program file read (the binary program is far smaller; this stops a wrong file early). */
-export const PROGRAM_FILE_MAX_BYTES = 64 * 1024;
+const PROGRAM_FILE_MAX_BYTES = 64 * 1024;
 
 export interface ProgramFile {
   file: string;

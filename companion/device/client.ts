@@ -23,18 +23,18 @@ import {
   encodeU32,
 } from "../../shared/messages";
 import { u16 } from "../../shared/bytes";
-import { LinkError } from "../cli/errors";
-import type { Link, Reply, RequestOptions } from "../ble/link";
+import { LinkError } from "../errors";
+import type { DeviceLink, Reply, RequestOptions } from "./link";
 
 /**
  * The device's requests as typed calls over a Link: each encodes its body with shared/messages.ts,
  * sends it, and decodes the reply. A non-OK status throws DeviceStatusError (the STATUS_TEXT sentence)
  * except where a caller needs the status itself (progWriteStatus).
  */
-export class DeviceClient {
-  readonly link: Link;
+export class DeviceClient<L extends DeviceLink = DeviceLink> {
+  readonly link: L;
 
-  constructor(link: Link) {
+  constructor(link: L) {
     this.link = link;
   }
 
@@ -150,11 +150,6 @@ export class DeviceClient {
   onStatus(fn: (s: SessionStatus) => void): () => void {
     return this.link.onEvent(fn);
   }
-}
-
-/** Program ids: presets are 0.., custom slots SLOT_BASE + slot. */
-export function slotId(slot: number): number {
-  return SLOT_BASE + slot;
 }
 
 function decode<T>(what: string, fn: (b: Uint8Array) => T | null, body: Uint8Array): T {

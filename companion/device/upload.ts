@@ -1,11 +1,11 @@
 import { Op, SLOT_BASE, Status } from "../../shared/codes";
 import { crc32 } from "../../shared/crc";
 import { MSG_OVERHEAD } from "../../shared/frame";
-import { LIMITS } from "../../shared/limits";
+import { CHUNK_MAX_BYTES, SLOTS } from "../../shared/limits";
 import { type Program, encodeProgram, totalSeconds } from "../../shared/program";
 import { validateProgram } from "../../shared/validate";
-import { DeviceStatusError, LinkError, LinkLostError, ProgramFileError } from "../cli/errors";
-import { statusError } from "../ble/link";
+import { DeviceStatusError, LinkError, LinkLostError, ProgramFileError } from "../errors";
+import { statusError } from "./link";
 import type { DeviceClient } from "./client";
 
 /*
@@ -41,21 +41,21 @@ export interface PushResult {
 }
 
 /**
- * Data bytes per PROG_WRITE: LIMITS.chunkMaxBytes, but no more than seven packets' worth, so a chunk
+ * Data bytes per PROG_WRITE: CHUNK_MAX_BYTES, but no more than seven packets' worth, so a chunk
  * lost to a dropped link costs little to send again. Each chunk waits for its reply (the device
  * writes it to flash first), so fewer, larger chunks mean fewer round trips.
  */
 export function chunkSize(payload: number): number {
   const sevenPackets = 7 * (payload - 1) - MSG_OVERHEAD - 3;
-  return Math.max(1, Math.min(LIMITS.chunkMaxBytes, sevenPackets));
+  return Math.max(1, Math.min(CHUNK_MAX_BYTES, sevenPackets));
 }
 
 export async function push(client: DeviceClient, program: Program, opts: PushOptions): Promise<PushResult> {
   const errors = validateProgram(program);
   if (errors.length) throw new ProgramFileError(errors[0]);
   const slot = opts.slot;
-  if (!(slot >= 0 && slot < LIMITS.slots))
-    throw new ProgramFileError(`--slot: ${slot} is not a slot; the device has slots 0 to ${LIMITS.slots - 1}`);
+  if (!(slot >= 0 && slot < SLOTS))
+    throw new ProgramFileError(`--slot: ${slot} is not a slot; the device has slots 0 to ${SLOTS - 1}`);
   const image = encodeProgram(program);
   const crc = crc32(image, 0, image.length, 0);
   const total = image.length;
@@ -120,10 +120,10 @@ export async function push(client: DeviceClient, program: Program, opts: PushOpt
  * else the first empty one; DeviceStatusError(NoSpace) when all are taken.
  */
 export function chooseSlot(entries: { id: number; name: string }[], name: string): number {
-  const custom = entries.filter((e) => e.id >= SLOT_BASE && e.id < SLOT_BASE + LIMITS.slots);
+  const custom = entries.filter((e) => e.id >= SLOT_BASE && e.id < SLOT_BASE + SLOTS);
   const same = custom.find((e) => e.name === name);
   if (same) return same.id - SLOT_BASE;
-  for (let s = 0; s < LIMITS.slots; s++) if (!custom.some((e) => e.id === SLOT_BASE + s)) return s;
+  for (let s = 0; s < SLOTS; s++) if (!custom.some((e) => e.id === SLOT_BASE + s)) return s;
   throw new DeviceStatusError(
     "program-begin",
     Status.NoSpace,

@@ -1,4 +1,4 @@
-import { SessionRow } from "../report/rows";
+import type { SessionRow } from "../history/store";
 
 /*
  * The export's columns: stable names in a stable order, for spreadsheets and other tools. New columns
@@ -38,7 +38,7 @@ export type Column = (typeof COLUMNS)[number];
 export type ExportRecord = { [K in Column]: K extends "battery" ? number | null : K extends "device" | "start" | "time_source" | "program_name" | "end_reason" ? string : number };
 
 /** ISO 8601 UTC with whole seconds. */
-export function isoUtc(unixSeconds: number): string {
+function isoUtc(unixSeconds: number): string {
   return new Date(unixSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 

@@ -1,4 +1,4 @@
-import { SessionRow } from "../report/rows";
+import type { SessionRow } from "../history/store";
 import { ExportRecord, toRecord } from "./columns";
 
 /*

@@ -10,10 +10,10 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BOARDS, type BoardProfile } from "../../shared/boards";
-import { UsageError } from "../cli/errors";
+import { UsageError } from "../errors";
 
-/** The interpreter version the firmware targets (ESPRUINO.md). */
-export const ESPRUINO_VERSION = "2v29";
+/** The interpreter version the firmware targets (docs/ESPRUINO.md). */
+const ESPRUINO_VERSION = "2v29";
 
 const ALIASES: Record<string, string> = {
   mdbt42q: "MDBT42Q",

@@ -9,6 +9,8 @@
  *   --config BOARD_JSON_URL=     no board JSON downloads
  *   --config COMPILATION=false   no calls to the online compiler
  *   --config MINIFICATION_LEVEL= no online minifier (the bundle is minified already)
+ *   --config PRETOKENISE=2       the bundle goes into flash pretokenised, as the build measured it
+ *                                (its own plugin: the bytes scripts/build/pretokenise.mjs writes)
  * Over Bluetooth it uses its own noble (--config BLUETOOTH_LOW_ENERGY_DBUS=false: its node-ble route
  * throws an uncaught error on machines without a D-Bus system bus).
  * Upload: --config SAVE_ON_SEND=1 ("direct to flash"): espruino-tools sends `reset()`, then the
@@ -29,7 +31,7 @@ export type FlashTarget =
   | { kind: "ble"; address?: string; name?: string }
   | { kind: "port"; path: string };
 
-const OFFLINE_CONFIG = ["MODULE_URL=", "BOARD_JSON_URL=", "COMPILATION=false", "MINIFICATION_LEVEL=", "SAVE_ON_SEND=1"];
+const OFFLINE_CONFIG = ["MODULE_URL=", "BOARD_JSON_URL=", "COMPILATION=false", "MINIFICATION_LEVEL=", "SAVE_ON_SEND=1", "PRETOKENISE=2"];
 const TCP_CONFIG = ["SERIAL_THROTTLE_SEND=2", "STORAGE_UPLOAD_METHOD=1"];
 
 /** A Bluetooth address as espruino-tools recognises one. */

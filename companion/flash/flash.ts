@@ -14,10 +14,11 @@ import { tmpdir } from "node:os";
 import { createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import type { BoardProfile } from "../../shared/boards";
-import { MassagerError } from "../cli/errors";
+import { MassagerError } from "../errors";
 import { writeBoardJson } from "./boards";
 import { type EspruinoRun, type FlashTarget, describeTarget, espruinoArgs, espruinoCliPath, runEspruinoTools } from "./espruino-tools";
 import { loadBuildScript, packageVersion } from "./project";
+import { detokenise } from "../../scripts/build/pretokenise.mjs";
 
 /** The sentence the virtual console sends when it is locked (console.ts), as espruino-tools shows it. */
 const LOCKED_MARK = "console is locked";
@@ -130,7 +131,8 @@ async function bundleFor(opts: FlashOptions): Promise<{ code: string; version: s
     } catch (err) {
       throw new FlashError(`cannot read the bundle ${opts.bundleFile} (${(err as { code?: string }).code ?? "error"}); give the path of a built firmware (npm run build writes dist/firmware.js)`);
     }
-    return { code, version: null };
+    // a built dist/firmware.js is pretokenised: espruino-tools reads source text and tokenises it again
+    return { code: detokenise(code), version: null };
   }
   opts.onStage?.(`building the firmware for ${opts.board.name}`);
   const build = await loadBuildScript();

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { MassagerError } from "../cli/errors";
+import { MassagerError } from "../errors";
 
 const PACKAGE_NAME = "scalp-massager";
 
@@ -30,6 +30,7 @@ export function projectRoot(from: string = fileURLToPath(import.meta.url)): stri
 
 export interface BuiltFirmware {
   code: string;
+  flashed: string;
   bytes: number;
   violations: { message: string; line?: number }[];
   budget: number;
@@ -65,5 +66,15 @@ export function packageVersion(root = projectRoot()): string {
     return String(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version ?? "0.0.0");
   } catch {
     return "0.0.0";
+  }
+}
+
+/** The built firmware bundle (dist/firmware.js), or the one sentence saying how to build it. */
+export function readFirmwareBundle(root = projectRoot()): string {
+  const file = firmwarePath(root);
+  try {
+    return readFileSync(file, "latin1");
+  } catch {
+    throw new MassagerError(`the virtual massager runs the firmware bundle ${file}, which is not built yet; run \`npm run build\` (npm install does it too)`);
   }
 }

@@ -1,7 +1,8 @@
 import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
-import { HistoryError } from "../cli/errors";
+import { HistoryError } from "../errors";
+import type { DeviceFacts, InsertResult, NewSession, SessionRow, SessionStore } from "./store";
 
 /**
  * The session history: one SQLite file (better-sqlite3 12, WAL) holding several devices.
@@ -21,30 +22,6 @@ CREATE TABLE IF NOT EXISTS sessions (device_id TEXT NOT NULL, seq INTEGER NOT NU
 CREATE INDEX IF NOT EXISTS sessions_start ON sessions (start_unix);
 `;
 
-/** A stored session (columns as in SQLite; the report reads these). */
-export interface SessionRow {
-  device_id: string;
-  seq: number;
-  start_unix: number;
-  /** 'clock' | 'uptime-corrected' | 'estimated' */
-  time_source: string;
-  program: number;
-  program_name: string | null;
-  planned_s: number;
-  actual_s: number;
-  front_s: number;
-  crown_s: number;
-  back_s: number;
-  /** END_NAMES: 'finished' | 'stopped' | 'stopped-remote' | 'link-lost' | 'safety-limit' */
-  end_reason: string;
-  battery: number | null;
-  synced_at?: number;
-  raw?: Uint8Array;
-}
-
-/** A session to store: everything but the device id and the sync time. */
-export type NewSession = Omit<SessionRow, "device_id" | "synced_at" | "raw"> & { raw: Uint8Array };
-
 export interface DeviceRow {
   id: string;
   name: string | null;
@@ -52,13 +29,6 @@ export interface DeviceRow {
   firmware: string | null;
   first_seen: number | null;
   last_sync: number | null;
-}
-
-export interface DeviceFacts {
-  id: string;
-  name?: string;
-  board?: string;
-  firmware?: string;
 }
 
 export interface SessionQuery {
@@ -69,11 +39,6 @@ export interface SessionQuery {
   to?: number;
   /** include the 20 raw record bytes */
   raw?: boolean;
-}
-
-export interface InsertResult {
-  stored: number;
-  duplicates: number;
 }
 
 // ---- the few parts of better-sqlite3's API used here ------------------------------------------
@@ -98,10 +63,20 @@ function sqlite(): DatabaseCtor {
   return ctor;
 }
 
-export const SESSION_COLUMNS =
+const SESSION_COLUMNS =
   "device_id, seq, start_unix, time_source, program, program_name, planned_s, actual_s, front_s, crown_s, back_s, end_reason, battery, synced_at";
 
-export class History {
+/**
+ * Records a device, or updates what is known of it: a fact a caller does not know (NULL) keeps the
+ * stored one; `last_sync` changes only when given (a sync gives it, `massager info` does not).
+ * Parameters: id, name, board, firmware, first_seen, last_sync.
+ */
+const UPSERT_DEVICE =
+  "INSERT INTO devices (id, name, board, firmware, first_seen, last_sync) VALUES (?, ?, ?, ?, ?, ?) " +
+  "ON CONFLICT(id) DO UPDATE SET name = COALESCE(excluded.name, name), board = COALESCE(excluded.board, board), " +
+  "firmware = COALESCE(excluded.firmware, firmware), last_sync = COALESCE(excluded.last_sync, last_sync)";
+
+export class History implements SessionStore {
   readonly path: string;
   private readonly db: Database;
   private readonly readonly: boolean;
@@ -165,11 +140,7 @@ export class History {
       "INSERT OR IGNORE INTO sessions (device_id, seq, start_unix, time_source, program, program_name, planned_s, actual_s, front_s, crown_s, back_s, end_reason, battery, raw, synced_at) " +
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
-    const dev = this.db.prepare(
-      "INSERT INTO devices (id, name, board, firmware, first_seen, last_sync) VALUES (?, ?, ?, ?, ?, ?) " +
-        "ON CONFLICT(id) DO UPDATE SET name = COALESCE(excluded.name, name), board = COALESCE(excluded.board, board), " +
-        "firmware = COALESCE(excluded.firmware, firmware), last_sync = excluded.last_sync",
-    );
+    const dev = this.db.prepare(UPSERT_DEVICE);
     const tx = this.db.transaction((): InsertResult => {
       const d = opts.device;
       dev.run(deviceId, d?.name ?? null, d?.board ?? null, d?.firmware ?? null, now, now);
@@ -188,14 +159,7 @@ export class History {
   /** Records a device (no sessions), e.g. at `massager info`. */
   upsertDevice(d: DeviceFacts, now = Math.floor(Date.now() / 1000)): void {
     this.writable();
-    this.q(() =>
-      this.db
-        .prepare(
-          "INSERT INTO devices (id, name, board, firmware, first_seen, last_sync) VALUES (?, ?, ?, ?, ?, NULL) " +
-            "ON CONFLICT(id) DO UPDATE SET name = COALESCE(excluded.name, name), board = COALESCE(excluded.board, board), firmware = COALESCE(excluded.firmware, firmware)",
-        )
-        .run(d.id, d.name ?? null, d.board ?? null, d.firmware ?? null, now),
-    );
+    this.q(() => this.db.prepare(UPSERT_DEVICE).run(d.id, d.name ?? null, d.board ?? null, d.firmware ?? null, now, null));
   }
 
   /** Sessions in start order (then device, seq), optionally for one device and a time window. */
@@ -264,8 +228,7 @@ function checkExisting(path: string): void {
     throw new HistoryError(`the history file ${path} cannot be opened (${code(err)}); check its permissions, or point --data-dir at another folder`);
   }
   if (statSync(path).size === 0) return; // an empty file is an empty database: it is initialised
-  if (cutShort(path))
-    throw new HistoryError(`the history file ${path} is damaged or is not a history database; move it aside (mv "${path}" "${path}.bad") and run \`massager sync\` to start a new one`);
+  if (cutShort(path)) throw damaged(path);
   const db = guard(path, () => new (sqlite())(path, { readonly: true, fileMustExist: true }));
   try {
     guard(path, () => {
@@ -313,8 +276,7 @@ function guard<T>(path: string, fn: () => T): T {
   } catch (err) {
     if (err instanceof HistoryError) throw err;
     const c = code(err);
-    if (c === "SQLITE_NOTADB" || c.startsWith("SQLITE_CORRUPT"))
-      throw new HistoryError(`the history file ${path} is damaged or is not a history database; move it aside (mv "${path}" "${path}.bad") and run \`massager sync\` to start a new one`);
+    if (c === "SQLITE_NOTADB" || c.startsWith("SQLITE_CORRUPT")) throw damaged(path);
     if (c === "SQLITE_BUSY" || c === "SQLITE_LOCKED")
       throw new HistoryError(`the history file ${path} is locked by another massager command; wait for it to finish and try again`);
     if (c === "SQLITE_FULL") throw new HistoryError(`the disk holding ${path} is full; free some space and run the command again`);
@@ -322,6 +284,11 @@ function guard<T>(path: string, fn: () => T): T {
       throw new HistoryError(`the history file ${path} cannot be written (${c}); check its permissions, or point --data-dir at another folder`);
     throw new HistoryError(`the history file ${path} could not be used (${c}: ${(err as Error).message}); run the command again with MASSAGER_DEBUG=1 for details`);
   }
+}
+
+/** The one sentence for a file SQLite cannot read as a database, or a copy cut short. */
+function damaged(path: string): HistoryError {
+  return new HistoryError(`the history file ${path} is damaged or is not a history database; move it aside (mv "${path}" "${path}.bad") and run \`massager sync\` to start a new one`);
 }
 
 function code(err: unknown): string {

@@ -19,8 +19,8 @@ export function dataDir(opts: { flag?: string; env?: Record<string, string | und
   return join(env.XDG_DATA_HOME || join(home, ".local", "share"), "massager");
 }
 
-export const HISTORY_FILE = "history.sqlite";
-export const SIM_FLASH_FILE = "sim-flash.bin";
+const HISTORY_FILE = "history.sqlite";
+const SIM_FLASH_FILE = "sim-flash.bin";
 
 export function historyPath(dir: string): string {
   return join(dir, HISTORY_FILE);

@@ -12,7 +12,7 @@ export interface Palette {
 
 const wrap = (open: number, close: number) => (s: string) => "\x1b[" + open + "m" + s + "\x1b[" + close + "m";
 
-export const COLOUR: Palette = {
+const COLOUR: Palette = {
   good: wrap(32, 39),
   warn: wrap(33, 39),
   dim: wrap(2, 22),

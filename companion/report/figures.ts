@@ -1,13 +1,13 @@
 import { PRESET_STUDIES, PROTOCOLS } from "../../shared/studies";
-import { PRESET_COUNT, presetProgram } from "../../shared/presets";
-import { END_NAMES } from "../../shared/codes";
 import { REGIONS } from "../../shared/program";
-import { SessionRow } from "./rows";
+import type { SessionRow } from "../history/store";
 import { dateText, dayOf, isoWeekText, weekStart } from "./days";
+import { type Tally, tally } from "./tally";
 
 /*
  * The report: what the studies measured, computed from session rows. Pure: rows in, figures out; one
- * pass over the rows, then passes over the days and weeks between the first session and today.
+ * pass over the rows (tally.ts), then passes over the days and weeks between the first session and
+ * today, one function per figure.
  *
  * Words used in every definition below:
  *   - day: a local calendar day (the process's time zone). A session belongs to the day it started on.
@@ -25,10 +25,10 @@ import { dateText, dayOf, isoWeekText, weekStart } from "./days";
  * It reports consistency (what the device logged), never a medical outcome.
  */
 
-export const REPORT_VERSION = 1;
+const REPORT_VERSION = 1;
 
 /** Days a chart shows: 26 ISO weeks, the current one included. */
-export const CHART_WEEKS = 26;
+const CHART_WEEKS = 26;
 
 export const HONEST_NOTE =
   "These figures show consistency: how often and how long you massaged, measured against the routines " +
@@ -207,25 +207,12 @@ const RANGE_LO_S = PROTOCOLS.dailyRangeMinutes[0] * 60;
 const RANGE_HI_S = PROTOCOLS.dailyRangeMinutes[1] * 60;
 const COURSE_DAYS = PROTOCOLS.courseWeeks * 7;
 
-/** For each preset, the regions it plans (indexes into REGIONS). */
-const PRESET_PLANS: number[][] = [];
-for (let i = 0; i < PRESET_COUNT; i++) {
-  const p = presetProgram(i);
-  const plan: number[] = [];
-  if (p) for (const s of p.steps) if (plan.indexOf(s.region) < 0) plan.push(s.region);
-  PRESET_PLANS.push(plan.sort());
-}
-
 export function minutes(seconds: number): number {
   return Math.round(seconds / 6) / 10;
 }
 
 export function share(part: number, whole: number): number {
   return whole > 0 ? Math.round((part / whole) * 1000) / 1000 : 0;
-}
-
-function regionSeconds(r: SessionRow, region: number): number {
-  return region === 0 ? r.front_s : region === 1 ? r.crown_s : r.back_s;
 }
 
 export interface ReportOptions {
@@ -237,93 +224,83 @@ export interface ReportOptions {
 export function computeReport(rows: SessionRow[], options: ReportOptions = {}): Report {
   const today = options.today !== undefined ? options.today : dayOf(Date.now() / 1000);
   const timeZone = options.timeZone || Intl.DateTimeFormat().resolvedOptions().timeZone || "local";
+  const t = tally(rows, today, CHART_WEEKS);
+  return {
+    reportVersion: REPORT_VERSION,
+    timeZone: timeZone,
+    note: HONEST_NOTE,
+    sessions: sessionsFigures(t),
+    today: { date: dateText(today), minutes: minutes(t.daySeconds[today - t.from]), sessions: t.daySessions[today - t.from] },
+    last7Days: windowOf(t, 7),
+    last30Days: windowOf(t, 30),
+    daily4Min: daily4Min(t),
+    daily11to20: daily11to20(t),
+    twiceWeekly: twiceWeekly(t),
+    regions: { allTime: regionMinutes(t.regionsAll), last30Days: regionMinutes(t.regions30) },
+    reachedEveryRegion: {
+      name: CUE_NAME,
+      meaning: CUE_MEANING,
+      sessionsWithKnownPlan: t.knownPlan,
+      sessionsReachingAll: t.reachingAll,
+      share: share(t.reachingAll, t.knownPlan),
+      sessionsUnknownPlan: t.unknownPlan,
+    },
+    series: chartSeries(t),
+  };
+}
 
-  // Pass 1 over the rows: keep today's and earlier ones with their day; find the first and last day.
-  const kept: SessionRow[] = [];
-  const keptDays: number[] = [];
-  let afterToday = 0;
-  let first = Infinity;
-  let last = -Infinity;
-  for (const r of rows) {
-    const d = dayOf(r.start_unix);
-    if (d > today) {
-      afterToday++;
-      continue;
-    }
-    kept.push(r);
-    keptDays.push(d);
-    if (d < first) first = d;
-    if (d > last) last = d;
+// ------------------------------------------------------------------ the figures, from the tally
+
+const meets = (t: Tally, d: number) => t.daySeconds[d - t.from] >= DAILY_S;
+const inRange = (t: Tally, d: number) => t.daySeconds[d - t.from] >= RANGE_LO_S && t.daySeconds[d - t.from] <= RANGE_HI_S;
+/** Days from the first session's day to today, both included; 0 without sessions. */
+const daysElapsed = (t: Tally) => (t.any ? t.today - t.first + 1 : 0);
+
+function sessionsFigures(t: Tally): Report["sessions"] {
+  return {
+    total: t.total,
+    zeroLength: t.zeroLength,
+    afterToday: t.afterToday,
+    estimatedTime: t.estimated,
+    firstDate: t.any ? dateText(t.first) : null,
+    lastDate: t.any ? dateText(t.last) : null,
+    byEnd: t.byEnd,
+  };
+}
+
+function windowOf(t: Tally, n: number): Window {
+  let seconds = 0;
+  let sessions = 0;
+  let active = 0;
+  let met = 0;
+  let ranged = 0;
+  for (let d = t.today - n + 1; d <= t.today; d++) {
+    if (d < t.from) continue;
+    seconds += t.daySeconds[d - t.from];
+    sessions += t.daySessions[d - t.from];
+    if (t.daySessions[d - t.from] > 0) active++;
+    if (meets(t, d)) met++;
+    if (inRange(t, d)) ranged++;
   }
-  const any = kept.length > 0;
-  // Day span: the first session's day to today, or just the chart window when that starts earlier.
-  const chartStart = weekStart(today) - (CHART_WEEKS - 1) * 7;
-  const from = any ? Math.min(first, chartStart) : chartStart;
-  const span = today - from + 1;
-  const daySeconds = new Float64Array(span);
-  const daySessions = new Int32Array(span);
-  const weekFrom = weekStart(from);
-  const weekCount = (weekStart(today) - weekFrom) / 7 + 1;
-  const weekSessions = new Int32Array(weekCount); // counted sessions (actual_s > 0)
-  const weekSeconds = new Float64Array(weekCount);
+  return {
+    days: n,
+    minutes: minutes(seconds),
+    minutesPerDay: minutes(seconds / n),
+    sessions: sessions,
+    activeDays: active,
+    daysMeeting4Min: met,
+    daysIn11to20: ranged,
+  };
+}
 
-  const byEnd: { [reason: string]: number } = {};
-  for (const name of END_NAMES) byEnd[name] = 0;
-  let estimated = 0;
-  let zeroLength = 0;
-  const regionsAll = [0, 0, 0];
-  const regions30 = [0, 0, 0];
-  let knownPlan = 0;
-  let reachingAll = 0;
-  let unknownPlan = 0;
-
-  // Pass 2 over the kept rows: per-day and per-week sums, regions, end reasons, cue coverage.
-  for (let i = 0; i < kept.length; i++) {
-    const r = kept[i];
-    const d = keptDays[i];
-    const actual = r.actual_s || 0;
-    const w = (weekStart(d) - weekFrom) / 7;
-    daySeconds[d - from] += actual;
-    weekSeconds[w] += actual;
-    if (actual > 0) {
-      daySessions[d - from]++;
-      weekSessions[w]++;
-    } else {
-      zeroLength++;
-    }
-    byEnd[r.end_reason] = (byEnd[r.end_reason] || 0) + 1;
-    if (r.time_source === "estimated") estimated++;
-    for (let g = 0; g < 3; g++) {
-      const s = regionSeconds(r, g) || 0;
-      regionsAll[g] += s;
-      if (d > today - 30) regions30[g] += s;
-    }
-    const plan = r.program >= 0 && r.program < PRESET_PLANS.length ? PRESET_PLANS[r.program] : null;
-    if (actual <= 0) {
-      // not a counted session: it reached no region and is left out of this figure
-    } else if (plan) {
-      knownPlan++;
-      let all = true;
-      for (const g of plan) if (!(regionSeconds(r, g) > 0)) all = false;
-      if (all) reachingAll++;
-    } else {
-      unknownPlan++;
-    }
-  }
-
-  // Passes over the days.
-  const meets = (d: number) => daySeconds[d - from] >= DAILY_S;
-  const inRange = (d: number) => daySeconds[d - from] >= RANGE_LO_S && daySeconds[d - from] <= RANGE_HI_S;
-
+function daily4Min(t: Tally): Report["daily4Min"] {
   let daysMeeting = 0;
-  let daysInRange = 0;
-  let daysAbove = 0;
   let longest = 0;
   let longestEnd = -1;
   let run = 0;
-  if (any) {
-    for (let d = first; d <= today; d++) {
-      if (meets(d)) {
+  if (t.any) {
+    for (let d = t.first; d <= t.today; d++) {
+      if (meets(t, d)) {
         daysMeeting++;
         run++;
         if (run >= longest) {
@@ -333,142 +310,106 @@ export function computeReport(rows: SessionRow[], options: ReportOptions = {}): 
       } else {
         run = 0;
       }
-      if (inRange(d)) daysInRange++;
-      else if (daySeconds[d - from] > RANGE_HI_S) daysAbove++;
     }
   }
-  const todayMet = meets(today);
+  const todayMet = meets(t, t.today);
   let current = 0;
-  for (let d = todayMet ? today : today - 1; d >= from && meets(d); d--) current++;
-  const daysElapsed = any ? today - first + 1 : 0;
-
-  const windowOf = (n: number): Window => {
-    let seconds = 0;
-    let sessions = 0;
-    let active = 0;
-    let met = 0;
-    let ranged = 0;
-    for (let d = today - n + 1; d <= today; d++) {
-      if (d < from) continue;
-      seconds += daySeconds[d - from];
-      sessions += daySessions[d - from];
-      if (daySessions[d - from] > 0) active++;
-      if (meets(d)) met++;
-      if (inRange(d)) ranged++;
-    }
-    return {
-      days: n,
-      minutes: minutes(seconds),
-      minutesPerDay: minutes(seconds / n),
-      sessions: sessions,
-      activeDays: active,
-      daysMeeting4Min: met,
-      daysIn11to20: ranged,
-    };
+  for (let d = todayMet ? t.today : t.today - 1; d >= t.from && meets(t, d); d--) current++;
+  const elapsed = daysElapsed(t);
+  return {
+    study: PRESET_STUDIES[0],
+    minutesPerDay: PROTOCOLS.dailyShortMinutes,
+    currentStreakDays: current,
+    todayMet: todayMet,
+    longestStreakDays: longest,
+    longestStreakEnd: longest > 0 ? dateText(longestEnd) : null,
+    daysMeeting: daysMeeting,
+    daysElapsed: elapsed,
+    adherence: share(daysMeeting, elapsed),
+    course: course(t),
   };
+}
 
-  let course: Report["daily4Min"]["course"] = null;
-  if (any) {
-    const elapsed = Math.min(today - first + 1, COURSE_DAYS);
-    let met = 0;
-    for (let d = first; d < first + elapsed; d++) if (meets(d)) met++;
-    course = {
-      weeks: PROTOCOLS.courseWeeks,
-      startDate: dateText(first),
-      endDate: dateText(first + COURSE_DAYS - 1),
-      week: Math.floor((elapsed - 1) / 7) + 1,
-      daysElapsed: elapsed,
-      daysMeeting: met,
-      adherence: share(met, elapsed),
-      complete: today - first + 1 > COURSE_DAYS,
-    };
+/** The 24-week course, counted from the first session's day. */
+function course(t: Tally): Report["daily4Min"]["course"] {
+  if (!t.any) return null;
+  const elapsed = Math.min(t.today - t.first + 1, COURSE_DAYS);
+  let met = 0;
+  for (let d = t.first; d < t.first + elapsed; d++) if (meets(t, d)) met++;
+  return {
+    weeks: PROTOCOLS.courseWeeks,
+    startDate: dateText(t.first),
+    endDate: dateText(t.first + COURSE_DAYS - 1),
+    week: Math.floor((elapsed - 1) / 7) + 1,
+    daysElapsed: elapsed,
+    daysMeeting: met,
+    adherence: share(met, elapsed),
+    complete: t.today - t.first + 1 > COURSE_DAYS,
+  };
+}
+
+function daily11to20(t: Tally): Report["daily11to20"] {
+  let daysInRange = 0;
+  let daysAbove = 0;
+  if (t.any) {
+    for (let d = t.first; d <= t.today; d++) {
+      if (inRange(t, d)) daysInRange++;
+      else if (t.daySeconds[d - t.from] > RANGE_HI_S) daysAbove++;
+    }
   }
+  return {
+    study: PRESET_STUDIES[1],
+    rangeMinutes: PROTOCOLS.dailyRangeMinutes.slice(),
+    daysInRange: daysInRange,
+    daysAbove: daysAbove,
+    share: share(daysInRange, daysElapsed(t)),
+  };
+}
 
-  // Passes over the weeks, from the first session's week to the current one.
+/** Passes over the weeks, from the first session's week to the current one. */
+function twiceWeekly(t: Tally): Report["twiceWeekly"] {
   const weekly = PROTOCOLS.weeklySessions;
-  const w0 = any ? (weekStart(first) - weekFrom) / 7 : weekCount - 1;
-  const wNow = weekCount - 1;
+  const w0 = t.any ? (weekStart(t.first) - t.weekFrom) / 7 : t.weekCount - 1;
+  const wNow = t.weekCount - 1;
   let weeksMeeting = 0;
   let weekCounted = 0;
   for (let w = w0; w <= wNow; w++) {
-    weekCounted += weekSessions[w];
-    if (weekSessions[w] >= weekly) weeksMeeting++;
+    weekCounted += t.weekSessions[w];
+    if (t.weekSessions[w] >= weekly) weeksMeeting++;
   }
-  const weeksElapsed = any ? wNow - w0 + 1 : 0;
+  const weeksElapsed = t.any ? wNow - w0 + 1 : 0;
   let weekStreak = 0;
-  const nowMeets = weekSessions[wNow] >= weekly;
-  for (let w = nowMeets ? wNow : wNow - 1; w >= w0 && weekSessions[w] >= weekly; w--) weekStreak++;
+  const nowMeets = t.weekSessions[wNow] >= weekly;
+  for (let w = nowMeets ? wNow : wNow - 1; w >= w0 && t.weekSessions[w] >= weekly; w--) weekStreak++;
+  return {
+    study: PRESET_STUDIES[2],
+    sessionsPerWeek: weekly,
+    currentWeek: { week: isoWeekText(t.today), sessions: t.weekSessions[wNow], meets: nowMeets },
+    weeksElapsed: weeksElapsed,
+    weeksMeeting: weeksMeeting,
+    share: share(weeksMeeting, weeksElapsed),
+    currentStreakWeeks: weekStreak,
+    averageSessionsPerWeek: weeksElapsed > 0 ? Math.round((weekCounted / weeksElapsed) * 10) / 10 : 0,
+  };
+}
 
-  // Chart series.
+function regionMinutes(s: number[]): RegionMinutes {
+  return { front: minutes(s[0]), crown: minutes(s[1]), back: minutes(s[2]) };
+}
+
+/** Every day and every ISO week of the chart window. */
+function chartSeries(t: Tally): Report["series"] {
   const days: DaySeries[] = [];
-  for (let d = chartStart; d <= today; d++) {
-    days.push({ date: dateText(d), minutes: minutes(daySeconds[d - from]), sessions: daySessions[d - from] });
+  for (let d = t.chartStart; d <= t.today; d++) {
+    days.push({ date: dateText(d), minutes: minutes(t.daySeconds[d - t.from]), sessions: t.daySessions[d - t.from] });
   }
   const weeks: WeekSeries[] = [];
   for (let k = 0; k < CHART_WEEKS; k++) {
-    const start = chartStart + k * 7;
-    const w = (start - weekFrom) / 7;
-    weeks.push({ week: isoWeekText(start), start: dateText(start), sessions: weekSessions[w], minutes: minutes(weekSeconds[w]) });
+    const start = t.chartStart + k * 7;
+    const w = (start - t.weekFrom) / 7;
+    weeks.push({ week: isoWeekText(start), start: dateText(start), sessions: t.weekSessions[w], minutes: minutes(t.weekSeconds[w]) });
   }
-
-  const regionMinutes = (s: number[]): RegionMinutes => ({ front: minutes(s[0]), crown: minutes(s[1]), back: minutes(s[2]) });
-
-  return {
-    reportVersion: REPORT_VERSION,
-    timeZone: timeZone,
-    note: HONEST_NOTE,
-    sessions: {
-      total: kept.length,
-      zeroLength: zeroLength,
-      afterToday: afterToday,
-      estimatedTime: estimated,
-      firstDate: any ? dateText(first) : null,
-      lastDate: any ? dateText(last) : null,
-      byEnd: byEnd,
-    },
-    today: { date: dateText(today), minutes: minutes(daySeconds[today - from]), sessions: daySessions[today - from] },
-    last7Days: windowOf(7),
-    last30Days: windowOf(30),
-    daily4Min: {
-      study: PRESET_STUDIES[0],
-      minutesPerDay: PROTOCOLS.dailyShortMinutes,
-      currentStreakDays: current,
-      todayMet: todayMet,
-      longestStreakDays: longest,
-      longestStreakEnd: longest > 0 ? dateText(longestEnd) : null,
-      daysMeeting: daysMeeting,
-      daysElapsed: daysElapsed,
-      adherence: share(daysMeeting, daysElapsed),
-      course: course,
-    },
-    daily11to20: {
-      study: PRESET_STUDIES[1],
-      rangeMinutes: PROTOCOLS.dailyRangeMinutes.slice(),
-      daysInRange: daysInRange,
-      daysAbove: daysAbove,
-      share: share(daysInRange, daysElapsed),
-    },
-    twiceWeekly: {
-      study: PRESET_STUDIES[2],
-      sessionsPerWeek: weekly,
-      currentWeek: { week: isoWeekText(today), sessions: weekSessions[wNow], meets: nowMeets },
-      weeksElapsed: weeksElapsed,
-      weeksMeeting: weeksMeeting,
-      share: share(weeksMeeting, weeksElapsed),
-      currentStreakWeeks: weekStreak,
-      averageSessionsPerWeek: weeksElapsed > 0 ? Math.round((weekCounted / weeksElapsed) * 10) / 10 : 0,
-    },
-    regions: { allTime: regionMinutes(regionsAll), last30Days: regionMinutes(regions30) },
-    reachedEveryRegion: {
-      name: CUE_NAME,
-      meaning: CUE_MEANING,
-      sessionsWithKnownPlan: knownPlan,
-      sessionsReachingAll: reachingAll,
-      share: share(reachingAll, knownPlan),
-      sessionsUnknownPlan: unknownPlan,
-    },
-    series: { days: days, weeks: weeks },
-  };
+  return { days, weeks };
 }
 
 /** Region names in display order, matching RegionMinutes' keys. */

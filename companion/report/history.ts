@@ -13,14 +13,14 @@ import { Palette, PLAIN } from "./colour";
 const min = (s: number) => (Math.round(s / 6) / 10).toFixed(1);
 
 /** The program's name as synced, else the preset's name, else "custom slot N". */
-export function programLabel(r: Pick<ExportRecord, "program" | "program_name">): string {
+function programLabel(r: Pick<ExportRecord, "program" | "program_name">): string {
   if (r.program_name) return r.program_name;
   if (r.program >= 0 && r.program < PRESET_NAMES.length) return PRESET_NAMES[r.program];
   if (r.program >= SLOT_BASE) return `custom slot ${r.program - SLOT_BASE}`;
   return `program ${r.program}`;
 }
 
-export function historyLine(r: ExportRecord, c: Palette = PLAIN, showDevice = false): string {
+function historyLine(r: ExportRecord, c: Palette = PLAIN, showDevice = false): string {
   const ended = r.end_reason === "finished" ? c.good(r.end_reason) : c.warn(r.end_reason);
   return (
     (showDevice ? r.device + "  " : "") +

@@ -17,7 +17,7 @@ const pct = (x: number) => `${Math.round(x * 100)}%`;
 const num = (x: number) => (Math.round(x * 10) / 10).toString();
 
 /** Heat-map level of a day: 0 none, 1 under 4 min, 2 4 to under 11, 3 11-20, 4 above 20. */
-export function dayLevel(minutes: number): number {
+function dayLevel(minutes: number): number {
   if (!(minutes > 0)) return 0;
   if (minutes < 4) return 1;
   if (minutes < 11) return 2;

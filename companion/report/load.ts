@@ -1,28 +1,29 @@
-import type { Context } from "../cli/context";
-import type { SessionRow } from "../history/db";
-import { UsageError } from "../cli/errors";
+import type { History } from "../history/db";
+import type { SessionRow } from "../history/store";
+import { UsageError } from "../errors";
 import { dayStartUnix, parseDate } from "./days";
 
 /*
- * The one query behind `history`, `report` and `export`: every session in start order, from the
- * history opened read-only, optionally for one device (--device: its id or its name as synced) and
- * for local dates from..to (both included). No per-day queries: the figures are linear passes.
+ * The one query behind `history`, `report` and `export`: every session in start order, optionally
+ * for one device (--device: its id or its name as synced) and for local dates from..to (both
+ * included). No per-day queries: the figures are linear passes.
  */
 export interface LoadOptions {
+  /** A device's id or its name as synced (--device). */
+  device?: string;
   from?: string;
   to?: string;
 }
 
-export function loadRows(ctx: Context, opts: LoadOptions = {}): SessionRow[] {
-  const history = ctx.history({ readonly: true });
+export function loadRows(history: History, opts: LoadOptions = {}): SessionRow[] {
   let device: string | undefined;
-  if (ctx.device !== undefined) {
+  if (opts.device !== undefined) {
     const known = history.devices();
-    const hit = known.find((d) => d.id === ctx.device) ?? known.find((d) => d.name === ctx.device);
+    const hit = known.find((d) => d.id === opts.device) ?? known.find((d) => d.name === opts.device);
     if (!hit)
       throw new UsageError(
         known.length
-          ? `the history has no device "${ctx.device}"; it has ${known.map((d) => (d.name ? `${d.name} (${d.id})` : d.id)).join(", ")}`
+          ? `the history has no device "${opts.device}"; it has ${known.map((d) => (d.name ? `${d.name} (${d.id})` : d.id)).join(", ")}`
           : `the history has no devices yet; run \`massager sync\` first`,
       );
     device = hit.id;

@@ -1,8 +1,13 @@
 // @ts-check
-// Import boundaries of DESIGN.md, checked over the source tree:
+// Import boundaries of the project, checked over the source tree (test/boundaries.test.ts):
 //   shared/    imports nothing outside shared/ (no packages, no node: modules): it runs on the device too;
 //   firmware/  imports only firmware/, shared/ and Espruino's built-in modules (require("Storage"));
 //   companion/ never imports firmware/ sources (it loads the built bundle);
+//   inside companion/ the layers point one way (COMPANION_LAYERS): only the CLI imports cli/; the
+//   real Bluetooth link (ble/) never imports the virtual device (sim/); the device engine (device/)
+//   talks to a DeviceLink and a SessionStore, never to noble's link or the SQLite file; the virtual board model
+//   (sim/board/) imports nothing else of the companion; the link to it (sim/link/) never imports
+//   the long-running service (sim/service/);
 //   nothing outside test/ imports test/.
 // Imports are found with TypeScript's preProcessFile (import/export-from/import()/require, comments ignored).
 
@@ -14,7 +19,7 @@ import { fileURLToPath } from "node:url";
 const DEFAULT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** Modules built into the Espruino firmware that `require()` may name on the device. */
-export const ESPRUINO_MODULES = new Set(["Storage", "heatshrink", "crypto", "Flash"]);
+const ESPRUINO_MODULES = new Set(["Storage", "heatshrink", "crypto", "Flash"]);
 
 const SOURCE_EXT = /\.(ts|mts|cts|tsx|js|mjs|cjs)$/;
 const SKIP_DIRS = new Set(["node_modules", "dist", ".git"]);
@@ -23,8 +28,22 @@ const NON_TEST_DIRS = ["shared", "firmware", "companion", "scripts", "bench", "b
 
 /**
  * @typedef {{ specifier: string, line: number }} ImportRef
- * @typedef {{ rule: "shared" | "firmware" | "companion" | "tests", file: string, line: number, specifier: string, message: string }} BoundaryViolation
+ * @typedef {{ rule: "shared" | "firmware" | "companion" | "layers" | "tests", file: string, line: number, specifier: string, message: string }} BoundaryViolation
  */
+
+/**
+ * Folders of companion/ (paths from the root, ending in "/") whose files (but those in `unless`) must
+ * not import from `banned`, except from `allowed` inside it, and why.
+ * @type {{ from: string, unless?: string, banned: string, allowed?: string, why: string }[]}
+ */
+const COMPANION_LAYERS = [
+  { from: "companion/", unless: "companion/cli/", banned: "companion/cli/", why: "only the CLI (companion/cli/) imports the CLI; errors and types every layer shares live below it" },
+  { from: "companion/ble/", banned: "companion/sim/", why: "the real Bluetooth link (companion/ble/) never imports the virtual device" },
+  { from: "companion/device/", banned: "companion/ble/", why: "the device client, sync and upload (companion/device/) talk to any DeviceLink (device/link.ts), never to noble's link itself" },
+  { from: "companion/device/", banned: "companion/history/", allowed: "companion/history/store/", why: "the sync (companion/device/) talks to any SessionStore (history/store.ts), never to the SQLite file itself" },
+  { from: "companion/sim/board/", banned: "companion/", allowed: "companion/sim/board/", why: "the virtual board model (companion/sim/board/) imports nothing else of the companion: the link and the service sit on top of it" },
+  { from: "companion/sim/link/", banned: "companion/sim/service/", why: "the link to a virtual board (companion/sim/link/) never imports the long-running service that uses it" },
+];
 
 /**
  * Every module specifier a source file imports, re-exports, `import()`s or `require()`s.
@@ -65,6 +84,15 @@ function targetFolder(root, file, specifier) {
 }
 
 /**
+ * The path (relative to root, "/"-separated) a relative import resolves to, or null for bare specifiers.
+ * @param {string} root @param {string} file @param {string} specifier
+ */
+function targetPath(root, file, specifier) {
+  if (!specifier.startsWith(".") && !path.isAbsolute(specifier)) return null;
+  return path.relative(root, path.resolve(path.dirname(file), specifier)).split(path.sep).join("/");
+}
+
+/**
  * Check the import boundaries of the project at `root`.
  * @param {string} [root]
  * @returns {BoundaryViolation[]}
@@ -92,6 +120,12 @@ export function checkBoundaries(root = DEFAULT_ROOT) {
         if (top === "companion" && target === "firmware") {
           violations.push({ rule: "companion", ...at,
             message: `${rel}:${line} imports "${specifier}": the companion never imports firmware/ sources; it loads the built bundle (dist/firmware.js).` });
+        }
+        const to = targetPath(root, file, specifier);
+        for (const layer of COMPANION_LAYERS) {
+          if (to === null || !rel.startsWith(layer.from) || (layer.unless && rel.startsWith(layer.unless))) continue;
+          if (!`${to}/`.startsWith(layer.banned) || (layer.allowed && `${to}/`.startsWith(layer.allowed))) continue;
+          violations.push({ rule: "layers", ...at, message: `${rel}:${line} imports "${specifier}": ${layer.why}.` });
         }
       }
     }

@@ -10,25 +10,25 @@ import { BUILTIN_FIXES } from "./catalog.mjs";
  */
 
 /** Global names that do not exist on Espruino. */
-export const MISSING_GLOBALS = new Set([
+const MISSING_GLOBALS = new Set([
   "Map", "Set", "WeakMap", "WeakSet", "WeakRef", "FinalizationRegistry", "Symbol", "Proxy", "Reflect",
   "TextEncoder", "TextDecoder", "RangeError", "AggregateError", "BigInt", "Intl", "queueMicrotask", "structuredClone",
 ]);
 
-export const TYPED_ARRAYS = new Set([
+const TYPED_ARRAYS = new Set([
   "Uint8Array", "Uint8ClampedArray", "Int8Array", "Uint16Array", "Int16Array", "Uint32Array", "Int32Array",
   "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array",
 ]);
 
 /** Static members that do not exist (`Object.member`). */
-export const MISSING_MEMBERS = new Set([
+const MISSING_MEMBERS = new Set([
   "Array.from", "Array.of", "Number.isInteger", "Number.isNaN", "Number.EPSILON", "Math.imul", "Math.clz32",
   "Math.trunc", "Math.sign", "Math.log2", "Object.freeze", "Object.is", "Promise.race", "Promise.allSettled",
   "Date.UTC", "ArrayBuffer.isView",
 ]);
 
 /** Instance methods that do not exist, caught at call sites `x.name(`. */
-export const MISSING_METHODS = new Set([
+const MISSING_METHODS = new Set([
   "finally", "trimStart", "trimEnd", "localeCompare", "at", "flat", "flatMap", "findLast", "findLastIndex",
   "copyWithin", "lastIndexOf", "reduceRight",
 ]);

@@ -1,5 +1,5 @@
 // @ts-check
-// The rules of the Espruino check, one per construct of /work/shared/ESPRUINO.md.
+// The rules of the Espruino check, one per construct of docs/ESPRUINO.md (which names each by its id).
 // Each rule: a stable id, what happens on the device, and what to write instead.
 // Violation messages are built as: `<what was found>. <problem> <fix>`.
 

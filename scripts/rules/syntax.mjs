@@ -28,7 +28,7 @@ const PATTERN_TYPES = new Set(["ObjectPattern", "ArrayPattern"]);
 const PATTERN_GLUE = new Set(["ObjectPattern", "ArrayPattern", "AssignmentPattern", "RestElement", "Property"]);
 
 /** True when `raw` (source text of a literal) contains a `\u{` escape. @param {string} raw */
-export function hasCodePointEscape(raw) {
+function hasCodePointEscape(raw) {
   for (let i = 0; i < raw.length; i++) {
     if (raw[i] !== "\\") continue;
     if (raw[i + 1] === "u" && raw[i + 2] === "{") return true;

@@ -5,11 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EventEmitter } from "node:events";
-import { main } from "../../companion/cli/main";
 import { runCli } from "../helpers/cli";
 import { parseArgv, helpText } from "../../companion/cli/parse";
 import { COMMANDS } from "../../companion/cli/commands";
-import { NO_ADAPTER_MESSAGE, NoAdapterError, UsageError } from "../../companion/cli/errors";
+import { NO_ADAPTER_MESSAGE, NoAdapterError, UsageError } from "../../companion/errors";
 import { loadHardwareNoble } from "../../companion/ble/noble-loader";
 import { buildCompanion } from "../../scripts/build.mjs";
 
@@ -73,9 +72,7 @@ describe("CLI behaviour", () => {
 
   it("errors are red on a terminal, plain with NO_COLOR or when piped", async () => {
     const err = async (env: Record<string, string>, isTTY: boolean) => {
-      let stderr = "";
-      await main(["frobnicate"], { stdout: { write: () => true, isTTY }, stderr: { write: (s: string) => (stderr += s), isTTY }, env });
-      return stderr;
+      return (await runCli(["frobnicate"], { env, tty: { stdout: isTTY, stderr: isTTY } })).stderr;
     };
     expect(await err({}, true)).toContain("\x1b[31m");
     expect(await err({ NO_COLOR: "1" }, true)).not.toContain("\x1b[");

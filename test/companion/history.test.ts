@@ -3,10 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { openHistory, SCHEMA_VERSION, type NewSession } from "../../companion/history/db";
+import { openHistory, SCHEMA_VERSION } from "../../companion/history/db";
+import type { NewSession } from "../../companion/history/store";
 import { dataDir } from "../../companion/history/paths";
-import { HistoryError } from "../../companion/cli/errors";
-import { main } from "../../companion/cli/main";
+import { HistoryError } from "../../companion/errors";
+import { runCli } from "../helpers/cli";
 
 let dir: string;
 beforeEach(() => {
@@ -70,12 +71,8 @@ describe("history database", () => {
 
   it("`massager sync` on a damaged history exits 5 before touching any device", async () => {
     writeFileSync(join(dir, "history.sqlite"), "garbage".repeat(1000));
-    let stderr = "";
     let opened = false;
-    const code = await main(["sync", "--device", "sim", "--data-dir", dir], {
-      stdout: { write: () => true },
-      stderr: { write: (s: string) => (stderr += s) },
-      env: {},
+    const { code, stderr } = await runCli(["sync", "--device", "sim", "--data-dir", dir], {
       simBackend: async () => {
         opened = true;
         throw new Error("must not be reached");

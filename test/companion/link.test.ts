@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Op, State } from "../../shared/codes";
-import { TimeoutError } from "../../companion/cli/errors";
+import { TimeoutError } from "../../companion/errors";
 import { withTimeout } from "../../companion/ble/timeout";
 import { simNoble, type SimNoble } from "../helpers/sim-noble";
 

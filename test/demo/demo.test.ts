@@ -7,20 +7,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { main } from "../../companion/cli/main";
+import { runCli } from "../helpers/cli";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
 async function demo(args: string[], env: Record<string, string> = {}) {
-  let stdout = "";
-  let stderr = "";
   const started = Date.now();
-  const code = await main(["demo", ...args], {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: { ...process.env, NO_COLOR: "1", ...env },
-  });
-  return { code, stdout, stderr, ms: Date.now() - started };
+  const r = await runCli(["demo", ...args], { env: { ...process.env, NO_COLOR: "1", ...env } });
+  return { ...r, ms: Date.now() - started };
 }
 
 describe("massager demo", () => {

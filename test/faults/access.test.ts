@@ -17,8 +17,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { VirtualDevice } from "../../companion/sim/device";
-import { NUS_SERVICE, NUS_TX } from "../../companion/sim/nrf";
+import type { VirtualDevice } from "../../companion/sim/board/device";
+import { NUS_SERVICE, NUS_TX } from "../../companion/sim/board/nrf";
 import { sync } from "../../companion/device/sync";
 import { push } from "../../companion/device/upload";
 import { buildFirmware } from "../../scripts/build.mjs";
@@ -28,7 +28,8 @@ import { Op, SLOT_BASE, STATUS_TEXT, Setting, State, Status } from "../../shared
 import { crc32 } from "../../shared/crc";
 import { decodeInfo, decodeStatus, encodeLogRead, encodeProgBegin, encodeProgRead, encodeProgWrite, encodeSettings, encodeU32, INFO_CONSOLE_LOCKED } from "../../shared/messages";
 import { encodeProgram, type Program } from "../../shared/program";
-import { buttonSessions, bytes, device, int, pick, recordsInFlash, seededRandom, tempHistory, expectHistoryHolds } from "../helpers/faults";
+import { buttonSessions, bytes, int, pick, recordsInFlash, seededRandom, tempHistory, expectHistoryHolds } from "../helpers/faults";
+import { bootDevice } from "../helpers/firmware";
 
 const PROGRAM: Program = { name: "Mine", steps: [{ region: 0, pattern: 4, duration: 20, intensity: 0.5, cue: 0 }] };
 const image = encodeProgram(PROGRAM);
@@ -72,7 +73,7 @@ const READS: [string, number, number[]][] = [
 
 /** A device with a program in slot 0, a few records, and RequireBond on (passkey 402817). */
 async function lockedDevice(): Promise<VirtualDevice> {
-  const dev = await device({ seed: 8 });
+  const dev = await bootDevice({ seed: 8 });
   buttonSessions(dev, 3);
   const c = connect(dev);
   expect(c.upload(0, image).status).toBe(Status.Ok);
@@ -179,7 +180,7 @@ describe("RequireBond", () => {
 
 describe("LockConsole", () => {
   it("no code over the Nordic UART while locked; the 5-second hold opens it for 60 s; flashing works through the window", async () => {
-    const dev = await device({ seed: 9 });
+    const dev = await bootDevice({ seed: 9 });
     let c = connect(dev);
     expect(c.request(Op.SettingsSet, [Setting.LockConsole]).status).toBe(Status.Ok);
     c.disconnect(); // the UART goes once the central has gone

@@ -7,12 +7,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { sync } from "../../companion/device/sync";
-import { LIMITS } from "../../shared/limits";
+import { LOG_SEGMENTS, LOG_SEGMENT_RECORDS } from "../../shared/limits";
+import { RECORD_BYTES } from "../../shared/record";
 import { simNoble, type SimNoble } from "../helpers/sim-noble";
 import { buttonSessions, expectHistoryHolds, recordsInFlash, seededRandom, tempHistory } from "../helpers/faults";
 
-const SEG = LIMITS.logSegmentRecords;
-const SEG_FILE = 32 + SEG * LIMITS.recordBytes;
+const SEG = LOG_SEGMENT_RECORDS;
+const SEG_FILE = 32 + SEG * RECORD_BYTES;
 
 async function withSim(fn: (sim: SimNoble, h: ReturnType<typeof tempHistory>) => Promise<void>): Promise<void> {
   const sim = await simNoble({ link: { mtu: 53 } });
@@ -119,10 +120,10 @@ describe("full flash", () => {
   it("the log's own budget: 13 full segments, nothing overwritten, unlogged counted; the ack frees the oldest first", async () => {
     await withSim(async (sim, h) => {
       const dev = sim.device;
-      const cap = LIMITS.logSegments * SEG;
+      const cap = LOG_SEGMENTS * SEG;
       const rnd = seededRandom(32);
       buttonSessions(dev, cap + 3, rnd);
-      expect(dev.flash.list(/^mlog/)).toHaveLength(LIMITS.logSegments);
+      expect(dev.flash.list(/^mlog/)).toHaveLength(LOG_SEGMENTS);
       expect(dev.flash.getFree()).toBeGreaterThan(SEG_FILE); // it is the budget that stops it, not the flash
       const stored = recordsInFlash(dev.flash);
       expect([...stored.keys()]).toEqual(Array.from({ length: cap }, (_, i) => i + 1)); // the first ones kept

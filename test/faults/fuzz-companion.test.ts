@@ -11,16 +11,16 @@
  * Fixed seeds, bounded counts.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { MassagerError } from "../../companion/cli/errors";
+import { MassagerError } from "../../companion/errors";
 import type { DeviceClient } from "../../companion/device/client";
 import { sync } from "../../companion/device/sync";
 import { push } from "../../companion/device/upload";
-import { NUS_SERVICE } from "../../companion/sim/nrf";
+import { NUS_SERVICE } from "../../companion/sim/board/nrf";
 import { Op, Status } from "../../shared/codes";
 import { DONE, HDR_FIRST, HDR_LAST, HDR_STREAM, Reassembler, decodeMessage, encodeMessage, packetize } from "../../shared/frame";
 import {
   decodeAckReply, decodeInfo, decodeLogRead, decodeLogReadReply, decodeProgBegin, decodeProgRead, decodeProgWrite, decodeProgramList,
-  decodeSettings, decodeStatus, decodeText, decodeTimeReply, decodeU16, decodeU32, encodeAckReply, encodeInfo,
+  decodeSettings, decodeStatus, decodeTimeReply, decodeU16, decodeU32, encodeAckReply, encodeInfo,
   encodeLogReadReply, encodeProgramList, encodeStatus, encodeTimeReply, encodeU16,
 } from "../../shared/messages";
 import { decodeProgram, encodeProgram } from "../../shared/program";
@@ -44,7 +44,7 @@ describe("the companion's decoders fed random bytes", () => {
       ["decodeMessage", decodeMessage], ["decodeInfo", decodeInfo], ["decodeStatus", decodeStatus],
       ["decodeTimeReply", decodeTimeReply], ["decodeLogReadReply", decodeLogReadReply], ["decodeAckReply", decodeAckReply],
       ["decodeProgramList", decodeProgramList], ["decodeU16", decodeU16], ["decodeU32", decodeU32], ["decodeSettings", decodeSettings],
-      ["decodeText", decodeText], ["decodeLogRead", decodeLogRead], ["decodeProgBegin", decodeProgBegin],
+      ["decodeLogRead", decodeLogRead], ["decodeProgBegin", decodeProgBegin],
       ["decodeProgWrite", decodeProgWrite], ["decodeProgRead", decodeProgRead],
       ["decodeRecord", (b) => decodeRecord(b, 0)],
       ["decodeProgram+validate", (b) => {

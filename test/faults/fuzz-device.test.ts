@@ -15,19 +15,17 @@
 import { describe, expect, it } from "vitest";
 import { Op, Setting, Status, SLOT_BASE } from "../../shared/codes";
 import { DONE, HDR_FIRST, HDR_STREAM, MORE, Reassembler, decodeMessage, encodeMessage, packetize, type Message } from "../../shared/frame";
-import { LIMITS, PROGRAM_MAX_BYTES } from "../../shared/limits";
+import { PROGRAM_MAX_BYTES, CHUNK_MAX_BYTES, MESSAGE_MAX_BYTES, SLOTS } from "../../shared/limits";
 import { encodeSettings } from "../../shared/messages";
 import { crc32 } from "../../shared/crc";
 import { encodeProgram } from "../../shared/program";
 import { NOTIFY_CHAR_UUID, REQUEST_CHAR_UUID, SERVICE_UUID } from "../../shared/uuids";
-import { NUS_SERVICE } from "../../companion/sim/nrf";
-import type { VirtualDevice } from "../../companion/sim/device";
+import { NUS_SERVICE } from "../../companion/sim/board/nrf";
+import type { VirtualDevice } from "../../companion/sim/board/device";
 import { sync } from "../../companion/device/sync";
 import { simNoble } from "../helpers/sim-noble";
-import {
-  buttonSessions, bytes, device, expectHistoryHolds, expectMotorWithinCap, int, pick, recordsInFlash, seededRandom,
-  tempHistory, type Random,
-} from "../helpers/faults";
+import { buttonSessions, bytes, expectHistoryHolds, int, pick, recordsInFlash, seededRandom, tempHistory, type Random } from "../helpers/faults";
+import { bootDevice, expectMotorWithinCap } from "../helpers/firmware";
 
 const FRAMES_PER_PAYLOAD = Number(process.env.FUZZ_FRAMES ?? 50_000);
 const REQUEST_OPS = [
@@ -70,9 +68,9 @@ function body(rnd: Random, op: number, payload: number, newest: number): number[
     case Op.LogAck:
       return u32(edge(rnd, 0xffffffff, [0, newest, newest + 1]));
     case Op.ProgBegin:
-      return [edge(rnd, 255, [0, 3, LIMITS.slots]), ...u16(edge(rnd, 0xffff, [0, 1, 40, PROGRAM_MAX_BYTES])), ...u32(int(rnd, 0, 0xffffffff))];
+      return [edge(rnd, 255, [0, 3, SLOTS]), ...u16(edge(rnd, 0xffff, [0, 1, 40, PROGRAM_MAX_BYTES])), ...u32(int(rnd, 0, 0xffffffff))];
     case Op.ProgWrite: {
-      const n = int(rnd, 0, Math.min(LIMITS.chunkMaxBytes, 3 * (payload - 1)));
+      const n = int(rnd, 0, Math.min(CHUNK_MAX_BYTES, 3 * (payload - 1)));
       return [edge(rnd, 255, [0, 3, 4]), ...u16(edge(rnd, 0xffff, [0, 40, PROGRAM_MAX_BYTES])), ...bytes(rnd, n)];
     }
     case Op.ProgCommit:
@@ -104,9 +102,9 @@ function uploadFrames(rnd: Random, payload: number): Uint8Array[][] {
     img = img.slice();
     for (let k = int(rnd, 1, 2); k > 0; k--) img[int(rnd, 0, img.length - 1)] = int(rnd, 0, 255);
   }
-  const slot = int(rnd, 0, LIMITS.slots - 1);
+  const slot = int(rnd, 0, SLOTS - 1);
   const msgs: Uint8Array[] = [encodeMessage(Op.ProgBegin, int(rnd, 1, 255), 0, Uint8Array.from([slot, ...u16(img.length), ...u32(crc32(img, 0, img.length, 0))]))];
-  const chunk = Math.min(LIMITS.chunkMaxBytes, 2 * (payload - 1));
+  const chunk = Math.min(CHUNK_MAX_BYTES, 2 * (payload - 1));
   for (let o = 0; o < img.length; o += chunk)
     msgs.push(encodeMessage(Op.ProgWrite, int(rnd, 1, 255), 0, Uint8Array.from([slot, ...u16(o), ...img.subarray(o, o + chunk)])));
   msgs.push(encodeMessage(Op.ProgCommit, int(rnd, 1, 255), 0, Uint8Array.of(slot)));
@@ -152,7 +150,7 @@ function frame(rnd: Random, payload: number, newest: number, queue: Uint8Array[]
 
 /** What the device must answer, packet by packet: the firmware's onWrite over the same Reassembler. */
 class Mirror {
-  rq = new Reassembler(LIMITS.messageMaxBytes);
+  rq = new Reassembler(MESSAGE_MAX_BYTES);
   /** Replies owed, in order: [op, id]. */
   readonly owed: [number, number][] = [];
 
@@ -196,7 +194,7 @@ function fuzz(dev: VirtualDevice, mtu: number, frames: number, seed: number): { 
     const c = dev.nrf.centralConnect({ mtu, bonded, encrypted: bonded });
     dev.advance(0);
     dev.nrf.centralSubscribe(SERVICE_UUID, NOTIFY_CHAR_UUID, true);
-    mirror.rq = new Reassembler(LIMITS.messageMaxBytes); // the device starts each link afresh too
+    mirror.rq = new Reassembler(MESSAGE_MAX_BYTES); // the device starts each link afresh too
     return c;
   };
   const send = (pkts: Uint8Array[]) => {
@@ -257,7 +255,7 @@ function fuzz(dev: VirtualDevice, mtu: number, frames: number, seed: number): { 
 
 describe("fuzz: 100,000 frames into the device's request characteristic", () => {
   it("no uncaught exception, every complete request answered with a status, and a normal sync afterwards", async () => {
-    const dev = await device({ seed: 77 });
+    const dev = await bootDevice({ seed: 77 });
     buttonSessions(dev, 40, seededRandom(77));
     const t = Date.now();
     const a = fuzz(dev, 23, FRAMES_PER_PAYLOAD, 1001);

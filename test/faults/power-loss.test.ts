@@ -13,17 +13,18 @@
  *  - the scenario then goes on, and at the end the whole log is still consistent.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { VirtualDevice } from "../../companion/sim/device";
+import type { VirtualDevice } from "../../companion/sim/board/device";
 import { Central } from "../helpers/central";
 import { Op, SLOT_BASE, State, Status } from "../../shared/codes";
 import { crc32 } from "../../shared/crc";
 import { decodeInfo, decodeProgramList, decodeStatus, encodeU32, encodeProgRead, type Info } from "../../shared/messages";
 import { decodeProgram, encodeProgram, PATTERN_CUSTOM, type Program } from "../../shared/program";
 import { validateProgram } from "../../shared/validate";
-import type { Flash } from "../../companion/sim/flash";
+import type { Flash } from "../../companion/sim/board/flash";
 import { sync } from "../../companion/device/sync";
 import { simNoble } from "../helpers/sim-noble";
-import { device, expectHistoryHolds, expectMotorWithinCap, recordsInFlash, tempHistory } from "../helpers/faults";
+import { expectHistoryHolds, recordsInFlash, tempHistory } from "../helpers/faults";
+import { bootDevice, expectMotorWithinCap } from "../helpers/firmware";
 
 const P1: Program = {
   name: "First",
@@ -176,7 +177,7 @@ interface RunResult {
 let base: Flash;
 
 beforeAll(async () => {
-  const dev = await device({ seed: 9 });
+  const dev = await bootDevice({ seed: 9 });
   base = dev.flash.clone();
   dev.powerCut();
 });
@@ -184,7 +185,7 @@ beforeAll(async () => {
 /** Runs the scenario with the n-th flash write torn (n = 0: no fault). */
 async function run(n: number, tornSeed: number): Promise<RunResult & { writes: number }> {
   const flash = base.clone();
-  const dev = await device({ flash, seed: 9 });
+  const dev = await bootDevice({ flash, seed: 9 });
   const x: Ctx = { dev, c: connect(dev) };
   const ever = new Map<number, string>();
   const note = (recs: Map<number, Uint8Array>) => {
@@ -292,7 +293,7 @@ describe("power loss at every flash write", () => {
 
 describe("power lost while the newest record is written", () => {
   it("the next `massager sync` stores every whole record once and the device holds nothing", async () => {
-    const dev = await device({ seed: 4 });
+    const dev = await bootDevice({ seed: 4 });
     for (let i = 0; i < 5; i++) session({ dev, c: undefined as unknown as Central });
     dev.flash.failAfterWrites(1, { tornBytes: 11 }); // the 6th record: seq, start, planned land; the rest does not
     session({ dev, c: undefined as unknown as Central });

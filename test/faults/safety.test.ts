@@ -17,18 +17,19 @@
  * sequence, by letting the session run to its natural end).
  */
 import { describe, expect, it } from "vitest";
-import type { VirtualDevice } from "../../companion/sim/device";
+import type { VirtualDevice } from "../../companion/sim/board/device";
 import { Central } from "../helpers/central";
 import { End, Op, SLOT_BASE, State, Status } from "../../shared/codes";
-import { LIMITS, PROGRAM_MAX_BYTES } from "../../shared/limits";
+import { PROGRAM_MAX_BYTES, CURVE_MAX_POINTS, CURVE_MIN_POINTS, CURVE_STEP_MAX_MS, CURVE_STEP_MIN_MS, LONGEST_SESSION_S, MAX_STEPS, MOTOR_DUTY_MAX, NAME_MAX_BYTES, SLOTS, STEP_MAX_S, STEP_MIN_S } from "../../shared/limits";
 import { decodeInfo, decodeProgramError, decodeStatus, encodeU32 } from "../../shared/messages";
 import { decodeProgram, describeProgramError, encodeProgram, PATTERN_CUSTOM, type Program, type Step } from "../../shared/program";
 import { validateProgram } from "../../shared/validate";
-import { bytes, device, int, motorAt, motorLive, pick, seededRandom, type Random } from "../helpers/faults";
+import { bytes, int, motorAt, motorLive, pick, seededRandom, type Random } from "../helpers/faults";
+import { bootDevice } from "../helpers/firmware";
 
 const PROGRAMS = 2000;
 const SEQUENCES = 500;
-const CAP = LIMITS.motorDutyMax;
+const CAP = MOTOR_DUTY_MAX;
 const LONG_MS = 1500;
 const DEBOUNCE_MS = 25;
 
@@ -51,28 +52,28 @@ const edgeOf = (rnd: Random, lo: number, hi: number) => (rnd() < 0.35 ? pick(rnd
 
 /** A valid-shaped program at the edges of the limits, its total at most `budget` seconds. */
 function edgeProgram(rnd: Random, budget: number): Program {
-  const n = rnd() < 0.2 ? pick(rnd, [1, LIMITS.maxSteps]) : int(rnd, 1, 8);
+  const n = rnd() < 0.2 ? pick(rnd, [1, MAX_STEPS]) : int(rnd, 1, 8);
   const steps: Step[] = [];
   let left = budget;
   for (let i = 0; i < n; i++) {
     const pattern = int(rnd, 0, 5);
-    const room = Math.max(LIMITS.stepMinS, Math.min(LIMITS.stepMaxS, Math.floor(left / (n - i))));
+    const room = Math.max(STEP_MIN_S, Math.min(STEP_MAX_S, Math.floor(left / (n - i))));
     const s: Step = {
       region: int(rnd, 0, 2),
       pattern,
-      duration: i === n - 1 && rnd() < 0.3 ? Math.max(LIMITS.stepMinS, Math.min(LIMITS.stepMaxS, left)) : edgeOf(rnd, LIMITS.stepMinS, room),
+      duration: i === n - 1 && rnd() < 0.3 ? Math.max(STEP_MIN_S, Math.min(STEP_MAX_S, left)) : edgeOf(rnd, STEP_MIN_S, room),
       intensity: rnd() < 0.4 ? pick(rnd, [0, 1, 0.01, 0.99]) : int(rnd, 0, 100) / 100,
       cue: int(rnd, 0, 2),
     };
     if (pattern === PATTERN_CUSTOM) {
-      const k = edgeOf(rnd, LIMITS.curveMinPoints, LIMITS.curveMaxPoints);
+      const k = edgeOf(rnd, CURVE_MIN_POINTS, CURVE_MAX_POINTS);
       s.curve = Array.from({ length: k }, () => (rnd() < 0.3 ? pick(rnd, [0, 1]) : int(rnd, 0, 100) / 100));
-      s.curveStepMs = 10 * edgeOf(rnd, LIMITS.curveStepMinMs / 10, LIMITS.curveStepMaxMs / 10);
+      s.curveStepMs = 10 * edgeOf(rnd, CURVE_STEP_MIN_MS / 10, CURVE_STEP_MAX_MS / 10);
     }
     left -= s.duration;
     steps.push(s);
   }
-  const nameLen = edgeOf(rnd, 1, LIMITS.nameMaxBytes);
+  const nameLen = edgeOf(rnd, 1, NAME_MAX_BYTES);
   return { name: Array.from({ length: nameLen }, () => String.fromCharCode(int(rnd, 0x20, 0x7e))).join(""), steps };
 }
 
@@ -82,22 +83,22 @@ function pastALimit(rnd: Random): Program {
   const s = p.steps[0];
   switch (int(rnd, 0, 6)) {
     case 0:
-      s.duration = LIMITS.stepMaxS + 1;
+      s.duration = STEP_MAX_S + 1;
       break;
     case 1:
       s.intensity = 1.01;
       break;
     case 2:
-      p.steps = Array.from({ length: LIMITS.maxSteps + 1 }, () => ({ ...s, duration: 10, cue: 0 }));
+      p.steps = Array.from({ length: MAX_STEPS + 1 }, () => ({ ...s, duration: 10, cue: 0 }));
       break;
     case 3:
       p.steps = Array.from({ length: 3 }, () => ({ ...s, duration: 601, cue: 0 })); // 1803 s in all
       break;
     case 4:
-      Object.assign(s, { pattern: PATTERN_CUSTOM, curve: Array.from({ length: LIMITS.curveMaxPoints + 1 }, () => 0.5), curveStepMs: 100 });
+      Object.assign(s, { pattern: PATTERN_CUSTOM, curve: Array.from({ length: CURVE_MAX_POINTS + 1 }, () => 0.5), curveStepMs: 100 });
       break;
     case 5:
-      Object.assign(s, { pattern: PATTERN_CUSTOM, curve: [0.5, 1], curveStepMs: LIMITS.curveStepMinMs - 10 });
+      Object.assign(s, { pattern: PATTERN_CUSTOM, curve: [0.5, 1], curveStepMs: CURVE_STEP_MIN_MS - 10 });
       break;
     default:
       s.region = 3;
@@ -119,13 +120,13 @@ function image(rnd: Random, i: number): { img: Uint8Array; kind: string } {
   }
   if (r < 0.5) return { img: encodeProgram(pastALimit(rnd)), kind: "past a limit" };
   // the budget: mostly short sessions, some long ones, every 50th exactly the longest session
-  const budget = i % 50 === 0 ? LIMITS.longestSessionS : rnd() < 0.8 ? int(rnd, 4, 90) : int(rnd, 90, 600);
+  const budget = i % 50 === 0 ? LONGEST_SESSION_S : rnd() < 0.8 ? int(rnd, 4, 90) : int(rnd, 90, 600);
   const p = edgeProgram(rnd, budget);
   if (i % 50 === 0) {
     // fill to exactly 1800 s where the steps allow it
     let total = p.steps.reduce((a, s) => a + s.duration, 0);
     for (const s of p.steps) {
-      const add = Math.min(LIMITS.stepMaxS - s.duration, LIMITS.longestSessionS - total);
+      const add = Math.min(STEP_MAX_S - s.duration, LONGEST_SESSION_S - total);
       s.duration += add;
       total += add;
     }
@@ -135,14 +136,14 @@ function image(rnd: Random, i: number): { img: Uint8Array; kind: string } {
 
 describe("safety over random programs", () => {
   it(`${PROGRAMS} random programs: accepted iff valid; the cap, the longest session, motor off, link loss`, async () => {
-    const dev = await device({ seed: 3 });
+    const dev = await bootDevice({ seed: 3 });
     let c = connect(dev);
     const rnd = seededRandom(2024);
     const stats = { accepted: 0, refused: 0, tooLarge: 0, ranToEnd: 0, cut: 0, longest: 0 };
     const t = Date.now();
     for (let i = 0; i < PROGRAMS; i++) {
       const { img, kind } = image(rnd, i);
-      const slot = i % LIMITS.slots;
+      const slot = i % SLOTS;
       const decoded = decodeProgram(img);
       const valid = typeof decoded !== "string" && validateProgram(decoded).length === 0;
       const r = c.upload(slot, img, 40);
@@ -163,8 +164,8 @@ describe("safety over random programs", () => {
       stats.accepted++;
       const p = decoded as Program;
       const total = p.steps.reduce((a, s) => a + s.duration, 0);
-      expect(total).toBeLessThanOrEqual(LIMITS.longestSessionS);
-      if (total === LIMITS.longestSessionS) stats.longest++;
+      expect(total).toBeLessThanOrEqual(LONGEST_SESSION_S);
+      if (total === LONGEST_SESSION_S) stats.longest++;
       const from = motorLive(dev).length;
       const t0 = dev.clock.now();
       expect(c.request(Op.Start, [SLOT_BASE + slot]).status).toBe(Status.Ok);
@@ -184,7 +185,7 @@ describe("safety over random programs", () => {
         expect(last.v).toBe(0);
         // it ends exactly at the program's end (if the motor was ever on), never past the longest session
         if (tl.length > from) expect(last.t - t0).toBeLessThanOrEqual(total * 1000);
-        expect(last.t - t0).toBeLessThanOrEqual(LIMITS.longestSessionS * 1000);
+        expect(last.t - t0).toBeLessThanOrEqual(LONGEST_SESSION_S * 1000);
         stats.ranToEnd++;
         c.disconnect();
       }
@@ -213,7 +214,7 @@ describe("safety over random programs", () => {
 
 describe("safety over random button sequences", () => {
   it(`${SEQUENCES} sequences: the cap, long press stops within a tick, the motor always ends off`, async () => {
-    const dev = await device({ seed: 5 });
+    const dev = await bootDevice({ seed: 5 });
     const rnd = seededRandom(777);
     const c = connect(dev);
     const status = () => decodeStatus(c.request(Op.Status).body)!;
@@ -261,7 +262,7 @@ describe("safety over random button sequences", () => {
             dev.advance(500);
             expect(status().state).toBe(State.Running);
           }
-          dev.advanceUntil(() => !active(), LIMITS.longestSessionS * 1000 + 10_000, 60_000);
+          dev.advanceUntil(() => !active(), LONGEST_SESSION_S * 1000 + 10_000, 60_000);
           natural++;
         } else {
           dev.buttonDown();

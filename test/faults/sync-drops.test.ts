@@ -1,13 +1,13 @@
 /**
  * Dropped notifications: the device's transmit queue is full (a small queue drained by a slower
- * radio: the device cannot tell, ESPRUINO.md) or notifications are lost at random (5%, 15%, 30%,
+ * radio: the device cannot tell, docs/ESPRUINO.md) or notifications are lost at random (5%, 15%, 30%,
  * fixed seeds). A sync through noble's classes still completes with every record exactly once,
  * byte for byte, and the device holds nothing after the acknowledgement.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { sync } from "../../companion/device/sync";
-import type { Flash } from "../../companion/sim/flash";
-import type { SimLinkModel } from "../../companion/ble/sim-backend";
+import type { Flash } from "../../companion/sim/board/flash";
+import type { SimLinkModel } from "../../companion/sim/link/backend";
 import { simNoble } from "../helpers/sim-noble";
 import { expectHistoryHolds, flashWithRecords, recordsInFlash, tempHistory } from "../helpers/faults";
 

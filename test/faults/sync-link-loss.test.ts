@@ -8,10 +8,10 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { sync } from "../../companion/device/sync";
-import { MassagerError } from "../../companion/cli/errors";
-import type { Flash } from "../../companion/sim/flash";
+import { MassagerError } from "../../companion/errors";
+import type { Flash } from "../../companion/sim/board/flash";
 import { simNoble } from "../helpers/sim-noble";
-import { NUS_SERVICE } from "../../companion/sim/nrf";
+import { NUS_SERVICE } from "../../companion/sim/board/nrf";
 import {
   cutAfterPackets, expectHistoryHolds, expectHistorySubset, flashWithRecords, recordsInFlash, tempHistory,
 } from "../helpers/faults";

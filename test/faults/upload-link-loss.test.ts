@@ -10,19 +10,20 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { push, chunkSize } from "../../companion/device/upload";
 import type { DeviceClient } from "../../companion/device/client";
-import { MassagerError } from "../../companion/cli/errors";
-import type { Flash } from "../../companion/sim/flash";
-import type { VirtualDevice } from "../../companion/sim/device";
+import { MassagerError } from "../../companion/errors";
+import type { Flash } from "../../companion/sim/board/flash";
+import type { VirtualDevice } from "../../companion/sim/board/device";
 import { Op, SLOT_BASE, State } from "../../shared/codes";
 import { crc32 } from "../../shared/crc";
 import { DONE, Reassembler, decodeMessage } from "../../shared/frame";
-import { LIMITS, PROGRAM_MAX_BYTES } from "../../shared/limits";
+import { PROGRAM_MAX_BYTES, CURVE_MAX_POINTS, MAX_STEPS, MESSAGE_MAX_BYTES } from "../../shared/limits";
 import { decodeProgWrite } from "../../shared/messages";
 import { encodeProgram, PATTERN_CUSTOM, type Program } from "../../shared/program";
 import { validateProgram } from "../../shared/validate";
 import { simNoble } from "../helpers/sim-noble";
 import { expectedTimeline } from "../helpers/timeline";
-import { cutAfterPackets, cutAfterWrites, device, expectMotorWithinCap } from "../helpers/faults";
+import { cutAfterPackets, cutAfterWrites } from "../helpers/faults";
+import { bootDevice, expectMotorWithinCap } from "../helpers/firmware";
 
 const SLOT = 1;
 const ID = SLOT_BASE + SLOT;
@@ -38,13 +39,13 @@ const OLD: Program = {
 /** The largest program the format allows: 24 custom steps of 16 levels, a 24-character name. */
 const NEW: Program = {
   name: "Evening long custom 24ch",
-  steps: Array.from({ length: LIMITS.maxSteps }, (_, i) => ({
+  steps: Array.from({ length: MAX_STEPS }, (_, i) => ({
     region: i % 3,
     pattern: PATTERN_CUSTOM,
     duration: 60,
     intensity: 0.4 + (i % 5) / 10,
     cue: i % 3 === 0 ? 1 : 0,
-    curve: Array.from({ length: LIMITS.curveMaxPoints }, (_, k) => ((k * 7 + i) % 11) / 10),
+    curve: Array.from({ length: CURVE_MAX_POINTS }, (_, k) => ((k * 7 + i) % 11) / 10),
     curveStepMs: 50 + 10 * i,
   })),
 };
@@ -60,7 +61,7 @@ beforeAll(async () => {
   expect(validateProgram(NEW)).toEqual([]);
   expect(newBytes.length).toBeGreaterThan(PROGRAM_MAX_BYTES - 4);
   // a device whose slot 1 holds OLD, committed and selected
-  const sim = await simNoble({ flash: (await device()).flash.clone() });
+  const sim = await simNoble({ flash: (await bootDevice()).flash.clone() });
   const { client } = await sim.connect();
   await push(client, OLD, { slot: SLOT });
   expect((await client.programs()).selected).toBe(ID);
@@ -70,7 +71,7 @@ beforeAll(async () => {
 
 /** Requests the device received whole, in order (decoded from the packets that reached it). */
 function requestLog(): { seen(p: Uint8Array): void; ops: { op: number; offset: number; bytes: number }[] } {
-  const rx = new Reassembler(LIMITS.messageMaxBytes);
+  const rx = new Reassembler(MESSAGE_MAX_BYTES);
   const ops: { op: number; offset: number; bytes: number }[] = [];
   return {
     ops,

@@ -2,14 +2,13 @@
  * Button in, motor timeline out: the real bundle in the virtual device, virtual time advanced by
  * the test, compared with expectations computed by test/helpers/timeline.ts from the preset table.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import type { VirtualDevice } from "../../companion/sim/index";
-import { bootDevice } from "../helpers/firmware";
+import { describe, expect, it } from "vitest";
+import type { VirtualDevice } from "../../companion/sim/board/device";
+import { checkedDevices } from "../helpers/firmware";
 import { Central } from "../helpers/central";
 import { expectedTimeline, regionCueTimes, Sample } from "../helpers/timeline";
 import { presetProgram, PRESET_COUNT } from "../../shared/presets";
 import { End, Op } from "../../shared/codes";
-import { MOTOR_DUTY_MAX } from "../../shared/limits";
 import { decodeRecord, LogRecord } from "../../shared/record";
 import { decodeInfo } from "../../shared/messages";
 
@@ -18,20 +17,7 @@ const SHORT_ACTS_AFTER_RELEASE = 25 + 350;
 /** Debounce + the 1.5 s long press. */
 const LONG_ACTS_AFTER_PRESS = 25 + 1500;
 
-const devices: VirtualDevice[] = [];
-async function device(): Promise<VirtualDevice> {
-  const d = await bootDevice();
-  devices.push(d);
-  return d;
-}
-
-afterEach(() => {
-  // Whatever a test did, the duty never went above the cap and the firmware raised nothing.
-  for (const d of devices.splice(0)) {
-    for (const s of d.motorTimeline()) expect(s.v).toBeLessThanOrEqual(MOTOR_DUTY_MAX);
-    expect(d.errors).toEqual([]);
-  }
-});
+const device = checkedDevices();
 
 /** Short press at the current time; returns the virtual time its action happens. */
 function shortPress(dev: VirtualDevice): number {

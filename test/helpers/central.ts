@@ -3,7 +3,7 @@
  * centralSubscribe / onNotify) and speaks the protocol with shared/frame.ts, so firmware tests
  * exercise the device's GATT table, packet sizes, pacing and reassembly as a companion would.
  */
-import type { VirtualDevice } from "../../companion/sim/index";
+import type { VirtualDevice } from "../../companion/sim/board/device";
 import { NOTIFY_CHAR_UUID, REQUEST_CHAR_UUID, SERVICE_UUID } from "../../shared/uuids";
 import { DONE, Message, Reassembler, decodeMessage, encodeMessage, isStreamPacket, packetize } from "../../shared/frame";
 import { Op } from "../../shared/codes";

@@ -1,9 +1,10 @@
 /**
- * Shared helpers for the fault-injection tests (test/faults/): a seeded PRNG, a device built from
- * a saved flash image, record-making, link cuts at an exact packet, and the checks every fault test
- * repeats ("every record exactly once", "the motor never above the cap").
+ * Shared helpers for the fault-injection tests (test/faults/, test/companion/sync-faults.test.ts):
+ * a seeded PRNG, record-making, a saved flash image with records, link cuts at an exact packet, and
+ * the checks every fault test repeats ("every record exactly once"; the motor's cap is firmware.ts's
+ * expectMotorWithinCap).
  *
- * Everything runs the real firmware bundle (sim-noble's build: one per test process) in the
+ * Everything runs the real firmware bundle (firmware.ts: one build per test process) in the
  * VirtualDevice; companion paths go through noble's classes (simNoble), firmware paths through the
  * test Central on VirtualNrf.
  */
@@ -11,14 +12,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
-import { Flash } from "../../companion/sim/flash";
-import { VirtualDevice, type VirtualDeviceOptions } from "../../companion/sim/device";
-import { DISCONNECT_REASON, NUS_SERVICE } from "../../companion/sim/nrf";
-import { seededRandom, type Random } from "../../companion/sim/prng";
+import { Flash } from "../../companion/sim/board/flash";
+import type { VirtualDevice } from "../../companion/sim/board/device";
+import { DISCONNECT_REASON, NUS_SERVICE } from "../../companion/sim/board/nrf";
+import { seededRandom, type Random } from "../../companion/sim/board/prng";
 import { openHistory, type History } from "../../companion/history/db";
-import { LIMITS } from "../../shared/limits";
-import { decodeRecord, RECORD_BYTES, type LogRecord } from "../../shared/record";
-import { firmwareBundle } from "./sim-noble";
+import { decodeRecord, RECORD_BYTES } from "../../shared/record";
+import { bootDevice } from "./firmware";
 
 export { seededRandom, type Random };
 
@@ -37,13 +37,6 @@ export function bytes(rnd: Random, n: number): Uint8Array {
   return b;
 }
 
-/** A device running the firmware bundle (the same build simNoble uses), optionally on a given flash. */
-export async function device(opts: Omit<VirtualDeviceOptions, "bundle" | "bundlePath"> = {}): Promise<VirtualDevice> {
-  const dev = new VirtualDevice({ batteryVolts: 2.9, ...opts, bundle: await firmwareBundle() });
-  dev.advance(0);
-  return dev;
-}
-
 /**
  * n real sessions by the button: a short press starts the selected preset, it runs 1–3 s, a long
  * press stops it (one log record each, seq 1..n on a fresh device). About 0.6 ms each.
@@ -59,7 +52,7 @@ export function buttonSessions(dev: VirtualDevice, n: number, rnd: Random = seed
 
 /** A flash image holding n unacknowledged records (made once, cloned per case). */
 export async function flashWithRecords(n: number, seed = 5): Promise<Flash> {
-  const dev = await device({ seed });
+  const dev = await bootDevice({ seed });
   buttonSessions(dev, n, seededRandom(seed));
   expect(dev.errors).toEqual([]);
   const f = dev.flash.clone();
@@ -78,10 +71,6 @@ export function recordsInFlash(flash: Flash): Map<number, Uint8Array> {
     }
   }
   return out;
-}
-
-export function decodeAll(m: Map<number, Uint8Array>): LogRecord[] {
-  return [...m.values()].map((b) => decodeRecord(b, 0)!).sort((a, b) => a.seq - b.seq);
 }
 
 /** A temporary folder with a history file; `done()` closes and removes it. */
@@ -125,14 +114,15 @@ export function expectHistorySubset(history: History, deviceId: string, expected
 
 /**
  * Drops the link (supervision timeout) so that exactly `k` notifications of the massager service
- * reach the central from now: the (k+1)-th is cut before any central sees it. Returns a handle with the count so far and
- * a way to disarm; `k = Infinity` only counts.
+ * (with `streamOnly`, exactly `k` log stream packets) reach the central from now: the (k+1)-th is cut
+ * before any central sees it. Returns a handle with the count so far and a way to disarm;
+ * `k = Infinity` only counts.
  */
-export function cutAfterPackets(dev: VirtualDevice, k: number): { delivered(): number; cut(): boolean; off(): void } {
+export function cutAfterPackets(dev: VirtualDevice, k: number, opts: { streamOnly?: boolean } = {}): { delivered(): number; cut(): boolean; off(): void } {
   let n = 0;
   let cut = false;
-  const onNotify = (svc: string) => {
-    if (cut || svc === NUS_SERVICE) return;
+  const onNotify = (svc: string, _chr: string, data: Uint8Array) => {
+    if (cut || svc === NUS_SERVICE || (opts.streamOnly && !(data[0] & 0x80))) return;
     if (n === k) {
       cut = true;
       dev.nrf.centralDisconnect(DISCONNECT_REASON.SUPERVISION_TIMEOUT);
@@ -146,18 +136,6 @@ export function cutAfterPackets(dev: VirtualDevice, k: number): { delivered(): n
     cut: () => cut,
     off: () => dev.nrf.off("notify", onNotify),
   };
-}
-
-/** Every motor sample stays within [0, the duty cap]. */
-export function expectMotorWithinCap(dev: VirtualDevice): void {
-  let max = 0;
-  let min = 0;
-  for (const s of dev.motorTimeline()) {
-    if (s.v > max) max = s.v;
-    if (s.v < min) min = s.v;
-  }
-  expect(max).toBeLessThanOrEqual(LIMITS.motorDutyMax + 1e-9);
-  expect(min).toBeGreaterThanOrEqual(0);
 }
 
 /**

@@ -1,37 +1,21 @@
-import { Link, type LinkOptions } from "../../companion/ble/link";
-import { LocalSimBackend, type LocalBackendOptions } from "../../companion/ble/local-backend";
-import { nobleWithBindings, waitPoweredOn } from "../../companion/ble/noble-loader";
+import type { Link, LinkOptions } from "../../companion/ble/link";
 import type { NobleLike, NoblePeripheral } from "../../companion/ble/noble-types";
-import { findPeripheral } from "../../companion/ble/scan";
-import type { SimLinkModel } from "../../companion/ble/sim-backend";
-import { SimBindings } from "../../companion/ble/sim-bindings";
 import { DeviceClient } from "../../companion/device/client";
-import { Flash } from "../../companion/sim/flash";
-import { VirtualDevice, type VirtualDeviceOptions } from "../../companion/sim/device";
-import { buildFirmware } from "../../scripts/build.mjs";
-import { main } from "../../companion/cli/main";
+import type { SimLinkModel } from "../../companion/sim/link/backend";
+import type { SimBindings } from "../../companion/sim/link/bindings";
+import { connectSim } from "../../companion/sim/link/connect";
+import { LocalSimBackend, type LocalBackendOptions } from "../../companion/sim/link/local-backend";
+import type { Flash } from "../../companion/sim/board/flash";
+import { VirtualDevice, type VirtualDeviceOptions } from "../../companion/sim/board/device";
+import { type CliRun, runCli } from "./cli";
+import { firmwareBundle } from "./firmware";
 
 /**
- * A virtual massager running the built firmware bundle, reached through noble's real classes over
- * the sim bindings: what the companion tests drive. Virtual time moves during exchanges (the
- * backend's pump); a session only runs when the test advances `device` itself.
+ * A virtual massager running the built firmware bundle (firmware.ts), reached through noble's real
+ * classes over the sim bindings (connectSim, as `--device sim` reaches it): what the companion tests
+ * drive. Virtual time moves during exchanges (the backend's pump); a session only runs when the test
+ * advances `device` itself.
  */
-let bundleCache: string | undefined;
-
-/**
- * The firmware bundle, built as `npm run build` builds dist/firmware.js (same esbuild options and
- * Espruino check), in memory, once per test process: never a stale file. The flash budget is the
- * build's business, not these tests'.
- */
-export async function firmwareBundle(): Promise<string> {
-  if (bundleCache) return bundleCache;
-  const r = await buildFirmware({ outfile: null });
-  if (r.violations.length)
-    throw new Error(`the firmware bundle breaks Espruino rules: ${r.violations.map((v: { message: string }) => v.message).join("; ")}`);
-  bundleCache = r.code;
-  return r.code;
-}
-
 export interface SimNobleOptions {
   device?: Omit<VirtualDeviceOptions, "bundle" | "bundlePath">;
   flash?: Flash;
@@ -39,12 +23,6 @@ export interface SimNobleOptions {
   link?: SimLinkModel;
   linkOptions?: LinkOptions;
   backend?: LocalBackendOptions;
-}
-
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
 }
 
 export interface SimNoble {
@@ -55,48 +33,38 @@ export interface SimNoble {
   /** Scan and return the virtual massager's noble Peripheral. */
   peripheral(): Promise<NoblePeripheral>;
   /** A connected Link (INFO sent) and a DeviceClient over it. */
-  connect(opts?: LinkOptions): Promise<{ link: Link; client: DeviceClient; peripheral: NoblePeripheral }>;
+  connect(opts?: LinkOptions): Promise<{ link: Link; client: DeviceClient<Link>; peripheral: NoblePeripheral }>;
   /** Packets the central has written so far (the "nothing sent" check). */
   writes(): number;
   /** Runs `massager ARGV --device sim` in-process against this device; returns exit code and output. */
-  cli(argv: string[], opts?: { dataDir?: string; env?: Record<string, string>; now?: () => number }): Promise<CliResult>;
+  cli(argv: string[], opts?: { dataDir?: string; env?: Record<string, string>; now?: () => number }): Promise<CliRun>;
   close(): Promise<void>;
 }
 
 export async function simNoble(opts: SimNobleOptions = {}): Promise<SimNoble> {
   const device = new VirtualDevice({ ...opts.device, flash: opts.flash ?? opts.device?.flash, bundle: await firmwareBundle() });
   const backend = new LocalSimBackend(device, opts.backend);
-  const bindings = new SimBindings(backend, { mtu: 247, ...opts.link });
-  const noble = await waitPoweredOn(nobleWithBindings(bindings), 2000);
+  const sim = await connectSim(backend, { model: opts.link, scanMs: 2000 });
   const links: Link[] = [];
-  let found: NoblePeripheral | undefined;
-  const peripheral = async () => (found ??= await findPeripheral(noble, undefined, 2000));
   return {
     device,
     backend,
-    bindings,
-    noble,
-    peripheral,
+    bindings: sim.bindings,
+    noble: sim.noble,
+    peripheral: sim.peripheral,
     async connect(linkOpts?: LinkOptions) {
-      const p = await peripheral();
-      const link = new Link(p, { requestTimeoutMs: 500, connectTimeoutMs: 2000, ...opts.linkOptions, ...linkOpts });
+      const link = await sim.link({ requestTimeoutMs: 500, connectTimeoutMs: 2000, ...opts.linkOptions, ...linkOpts });
       links.push(link);
-      await link.connect();
-      return { link, client: new DeviceClient(link), peripheral: p };
+      return { link, client: new DeviceClient(link), peripheral: link.peripheral };
     },
-    writes: () => bindings.writeCount(),
-    async cli(argv, o = {}) {
-      let stdout = "";
-      let stderr = "";
-      const code = await main([...argv, "--device", "sim", ...(o.dataDir ? ["--data-dir", o.dataDir] : [])], {
-        stdout: { write: (t: string) => (stdout += t), isTTY: false },
-        stderr: { write: (t: string) => (stderr += t), isTTY: false },
-        env: { ...o.env },
+    writes: () => sim.bindings.writeCount(),
+    cli(argv, o = {}) {
+      return runCli([...argv, "--device", "sim", ...(o.dataDir ? ["--data-dir", o.dataDir] : [])], {
+        env: o.env,
         simBackend: async () => backend.share(),
         linkOptions: { requestTimeoutMs: 500, connectTimeoutMs: 2000 },
         now: o.now,
       });
-      return { code, stdout, stderr };
     },
     async close() {
       for (const l of links) await l.close();

@@ -1,6 +1,6 @@
 /**
  * Expected motor and LED timelines for a program, computed for tests from the program's steps and
- * shared's PATTERN_CURVES / PATTERN_STEP_MS / CUE_PULSES and the limits only — written independently of
+ * shared's PATTERN_CURVES / PATTERN_STEP_MS / CUE_PULSES and limits only — written independently of
  * firmware/schedule.ts, so a test compares the device against the rules, not against itself.
  *
  * Rules (see firmware/schedule.ts's header for the device's statement of them):

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../../companion/cli/main";
+import { runCli } from "../helpers/cli";
 import { computeReport } from "../../companion/report/figures";
 import { parseDate } from "../../companion/report/days";
 import { COLUMNS } from "../../companion/export/columns";
@@ -17,17 +17,13 @@ const dataDir = join(dir, "data");
 writeHistory(join(dataDir, "history.sqlite"), history30());
 
 /** Runs `massager ARGV` in-process against the temp history; returns exit code and output. */
-async function massager(argv: string[], opts: { tty?: boolean; env?: Record<string, string>; dataDir?: string } = {}) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main([...argv, "--data-dir", opts.dataDir ?? dataDir], {
-    stdout: { write: (s: string) => (stdout += s), isTTY: opts.tty },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    env: { ...opts.env },
+function massager(argv: string[], opts: { tty?: boolean; env?: Record<string, string>; dataDir?: string } = {}) {
+  return runCli([...argv, "--data-dir", opts.dataDir ?? dataDir], {
+    env: opts.env,
+    tty: { stdout: opts.tty },
     // 2026-11-25 18:00 UTC
     now: () => Date.parse("2026-11-25T18:00:00Z") / 1000,
   });
-  return { code, stdout, stderr };
 }
 
 describe("massager report", () => {

@@ -27,7 +27,7 @@
  *   30  11-25  P0 200=80+80+40 stopped-remote                                        200
  *   --  11-26  P0 240 finished: after "today", left out of every figure
  */
-import { SessionRow } from "../../companion/report/rows";
+import type { SessionRow } from "../../companion/history/store";
 
 export const TODAY = "2026-11-25";
 export const DEVICE = "c0:ff:ee:00:00:01";

@@ -1,43 +1,27 @@
 process.env.TZ = "UTC";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium, type Browser } from "playwright-core";
-import { main } from "../../companion/cli/main";
+import type { Browser } from "playwright-core";
+import { launchBrowser } from "../helpers/browser";
+import { runCli } from "../helpers/cli";
 import { history30 } from "./history30";
 import { writeHistory } from "./sqlite";
 
-const CHROMIUM = "/usr/bin/chromium";
 const dir = mkdtempSync(join(tmpdir(), "massager-html-"));
 const dataDir = join(dir, "data");
 const page = join(dir, "report.html");
 let browser: Browser;
 
-/** CI installs Chromium with apt; on a machine still installing it, wait a little before failing. */
-async function waitForChromium(ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (!existsSync(CHROMIUM) && Date.now() < until) await new Promise((r) => setTimeout(r, 2000));
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it with apt-get install chromium`);
-}
-
 beforeAll(async () => {
   writeHistory(join(dataDir, "history.sqlite"), history30());
-  let out = "";
-  const code = await main(["report", "--html", page, "--today", "2026-11-25", "--data-dir", dataDir], {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (out += s) },
-    env: {},
-  });
-  expect(code).toBe(0);
-  expect(out).toContain(`Wrote the report page with its charts to ${page}`);
-  await waitForChromium(120_000);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-}, 180_000);
+  const r = await runCli(["report", "--html", page, "--today", "2026-11-25", "--data-dir", dataDir]);
+  expect(r.code).toBe(0);
+  expect(r.stdout + r.stderr).toContain(`Wrote the report page with its charts to ${page}`);
+  browser = await launchBrowser();
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();

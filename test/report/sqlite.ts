@@ -1,6 +1,6 @@
 /* Writes a history through the companion's own history API (companion/history/db.ts). */
 import { openHistory } from "../../companion/history/db";
-import type { SessionRow } from "../../companion/report/rows";
+import type { SessionRow } from "../../companion/history/store";
 import { encodeRecord, RECORD_BYTES, END_NAMES } from "../../shared/index";
 
 export function writeHistory(path: string, rows: SessionRow[]): void {

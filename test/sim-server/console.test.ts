@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EspruinoRepl, bracketDepth, replValue } from "../../companion/sim/console";
+import { EspruinoRepl, bracketDepth, replValue } from "../../companion/sim/service/console";
 
 /** A REPL over a plain evaluator; deferred prompts run when `idle()` is called (the device's idle loop). */
 function repl(evaluate: (code: string) => unknown = (c) => (0, eval)(c)) {

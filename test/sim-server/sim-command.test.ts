@@ -9,8 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { main } from "../../companion/cli/main";
-import { connectRunningSim, readSimLock } from "../../companion/sim/remote-backend";
+import { runCli } from "../helpers/cli";
+import { readSimLock } from "../../companion/sim/link/lock";
+import { connectRunningSim } from "../../companion/sim/link/remote-backend";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const built = () => {
@@ -18,16 +19,8 @@ const built = () => {
   return existsSync(b) && readFileSync(b, "utf8").includes("massager sim");
 };
 
-async function massager(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: { ...process.env, NO_COLOR: "1" },
-    simBackend: async (dir) => (await connectRunningSim(dir))!,
-  });
-  return { code, stdout, stderr };
+function massager(args: string[]) {
+  return runCli(args, { env: { ...process.env, NO_COLOR: "1" }, simBackend: async (dir) => (await connectRunningSim(dir))! });
 }
 
 async function until<T>(fn: () => T | undefined | false, ms: number): Promise<T> {

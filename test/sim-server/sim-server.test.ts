@@ -9,26 +9,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Setting } from "../../shared/codes";
-import { Link } from "../../companion/ble/link";
-import { nobleWithBindings, waitPoweredOn } from "../../companion/ble/noble-loader";
-import { findPeripheral } from "../../companion/ble/scan";
-import { createSimBindings } from "../../companion/ble/sim-bindings";
-import { main } from "../../companion/cli/main";
+import { type CliRun, runCli } from "../helpers/cli";
 import { DeviceClient } from "../../companion/device/client";
-import { CONSOLE_LOCKED_MESSAGE } from "../../companion/sim/console";
-import { Flash } from "../../companion/sim/flash";
-import { connectRunningSim, readSimLock, RemoteSimBackend } from "../../companion/sim/remote-backend";
-import { SimServer } from "../../companion/sim/server";
-import { buildFirmware } from "../../scripts/build.mjs";
+import { CONSOLE_LOCKED_MESSAGE } from "../../companion/sim/service/console";
+import { Flash } from "../../companion/sim/board/flash";
+import { connectSim } from "../../companion/sim/link/connect";
+import { readSimLock } from "../../companion/sim/link/lock";
+import { connectRunningSim, RemoteSimBackend } from "../../companion/sim/link/remote-backend";
+import { SimServer } from "../../companion/sim/service/server";
+import { firmwareBundle, TEST_FIRMWARE_VERSION } from "../helpers/firmware";
 
 let bundle = "";
 const dirs: string[] = [];
 const servers: SimServer[] = [];
 
 beforeAll(async () => {
-  const fw = await buildFirmware({ outfile: null });
-  expect(fw.violations).toEqual([]);
-  bundle = fw.code;
+  bundle = await firmwareBundle();
 });
 
 afterEach(async () => {
@@ -49,12 +45,8 @@ async function startSim(dataDir: string, opts: { speed?: number } = {}): Promise
 }
 
 /** `massager ARGS` in this process; `--device sim` goes to the running simulator. */
-async function massager(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
+function massager(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runCli(args, {
     env: { ...process.env, NO_COLOR: "1", ...env },
     simBackend: async (dir) => {
       const b = await connectRunningSim(dir);
@@ -62,16 +54,12 @@ async function massager(args: string[], env: Record<string, string> = {}): Promi
       return b;
     },
   });
-  return { code, stdout, stderr };
 }
 
 /** A connected DeviceClient on the running simulator (through noble's classes). */
 async function client(dataDir: string): Promise<{ client: DeviceClient; close: () => Promise<void> }> {
   const backend = (await connectRunningSim(dataDir))!;
-  const noble = await waitPoweredOn(nobleWithBindings(createSimBindings(backend, { mtu: 247 })), 3000);
-  const p = await findPeripheral(noble, undefined, 3000);
-  const link = new Link(p, { requestTimeoutMs: 1500 });
-  await link.connect();
+  const link = await (await connectSim(backend)).link({ requestTimeoutMs: 1500 });
   return {
     client: new DeviceClient(link),
     close: async () => {
@@ -108,23 +96,23 @@ describe("massager sim", () => {
     const before = await massager(["info", "--device", "sim", "--json", "--data-dir", dir]);
     expect(before.code, before.stderr).toBe(0);
     const version0 = JSON.parse(before.stdout).firmware;
-    expect(version0).not.toBe("9.9.9-test");
+    expect(version0).toBe(TEST_FIRMWARE_VERSION);
     const boots0 = sim.device.bootCount;
 
-    const flashed = await massager(["flash", "--device", "sim", "--data-dir", dir, "--json"], { MASSAGER_FW_VERSION: "9.9.9-test" });
+    const flashed = await massager(["flash", "--device", "sim", "--data-dir", dir, "--json"], { MASSAGER_FW_VERSION: "9.9.9-flashed" });
     expect(flashed.code, flashed.stderr + flashed.stdout).toBe(0);
     const data = JSON.parse(flashed.stdout);
-    expect(data).toMatchObject({ board: "MDBT42Q", firmware_version: "9.9.9-test", verified: true, dry_run: false });
+    expect(data).toMatchObject({ board: "MDBT42Q", firmware_version: "9.9.9-flashed", verified: true, dry_run: false });
     expect(data.target).toBe(`tcp://127.0.0.1:${sim.consolePort} (the virtual massager)`);
     expect(data.chunks).toBe(Math.ceil(data.bytes / 1024));
     // the device rebooted into exactly those bytes (reset(), Storage.write chunks, load())
     expect(sim.device.bootCount).toBeGreaterThan(boots0);
-    expect(new TextDecoder().decode(sim.device.flash.readBytes(".bootcde"))).toContain("9.9.9-test");
+    expect(new TextDecoder().decode(sim.device.flash.readBytes(".bootcde"))).toContain("9.9.9-flashed");
     expect(sim.device.errors).toEqual([]);
 
     const after = await massager(["info", "--device", "sim", "--json", "--data-dir", dir]);
     expect(after.code, after.stderr).toBe(0);
-    expect(JSON.parse(after.stdout).firmware).toBe("9.9.9-test");
+    expect(JSON.parse(after.stdout).firmware).toBe("9.9.9-flashed");
   });
 
   it("refuses the console while it is locked, and flashing works through the window a 5-second hold opens", async () => {

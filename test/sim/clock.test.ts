@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { VirtualClock } from "../../companion/sim/clock.js";
+import { VirtualClock } from "../../companion/sim/board/clock.js";
 
 describe("VirtualClock", () => {
   test("runs timers in due order, then insertion order, with now() at each due time", () => {

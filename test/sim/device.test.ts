@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { VirtualDevice } from "../../companion/sim/device.js";
-import { Flash } from "../../companion/sim/flash.js";
+import { VirtualDevice } from "../../companion/sim/board/device.js";
+import { Flash } from "../../companion/sim/board/flash.js";
 
 /**
  * A small logger firmware: every second it appends an 8-byte record to "log" (created at full

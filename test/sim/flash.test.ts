@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { Flash, FILE_HEADER_BYTES, PowerLossError } from "../../companion/sim/flash.js";
+import { Flash, FILE_HEADER_BYTES, PowerLossError } from "../../companion/sim/board/flash.js";
 
 const bytes = (s: string | undefined) => (s === undefined ? undefined : Array.from(s, (c) => c.charCodeAt(0)));
 

@@ -1,7 +1,7 @@
 import { transformSync } from "esbuild";
 import { describe, expect, test } from "vitest";
-import { VirtualDevice } from "../../companion/sim/device.js";
-import { ESPRUINO_MISSING_GLOBALS, ESPRUINO_MISSING_MEMBERS } from "../../companion/sim/realm/missing.js";
+import { VirtualDevice } from "../../companion/sim/board/device.js";
+import { ESPRUINO_MISSING_GLOBALS, ESPRUINO_MISSING_MEMBERS } from "../../companion/sim/board/realm/missing.js";
 
 describe("what Espruino lacks is missing inside the device", () => {
   test("the device refuses a bundle that fails the Espruino check", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { VirtualDevice } from "../../companion/sim/device.js";
-import { DISCONNECT_REASON, NUS_RX, NUS_SERVICE, NUS_TX } from "../../companion/sim/nrf.js";
+import { VirtualDevice } from "../../companion/sim/board/device.js";
+import { DISCONNECT_REASON, NUS_RX, NUS_SERVICE, NUS_TX } from "../../companion/sim/board/nrf.js";
 
 const SVC = "7a6b0001-0000-4000-8000-00805f9b34fb";
 const REQ = "7a6b0002-0000-4000-8000-00805f9b34fb";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { VirtualDevice } from "../../companion/sim/device.js";
+import { VirtualDevice } from "../../companion/sim/board/device.js";
 
 /** A device running a small Espruino program that records watch events in `ev`. */
 function withWatch(options: string, deviceOpts: { buttonActiveLow?: boolean } = {}) {

@@ -1,20 +1,19 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MOTOR_DUTY_MAX } from "../../../shared/limits";
 import { presetProgram } from "../../../shared/presets";
 import { CUE_NONE, PATTERNS, type Program, REGIONS } from "../../../shared/program";
-import { LocalSimBackend } from "../../ble/local-backend";
-import type { SimBackend } from "../../ble/sim-backend";
-import { firmwarePath, projectRoot } from "../../flash/project";
-import { VirtualDevice } from "../../sim/device";
+import { LocalSimBackend } from "../../sim/link/local-backend";
+import { firmwarePath, projectRoot, readFirmwareBundle } from "../../flash/project";
+import { VirtualDevice } from "../../sim/board/device";
 import { type CommandModule, type ParsedOptions, findCommand } from "../commands";
 import { Context } from "../context";
-import { MassagerError, UsageError } from "../errors";
+import { MassagerError, UsageError } from "../../errors";
 import { readProgramFile } from "../program-file";
 
 /**
- * `massager demo`: the three journeys of DESIGN.md on the virtual device, in well under a minute.
+ * `massager demo`: the three journeys the project is for, on the virtual device, in well under a minute.
  *  1. press the button: the built-in 4-minute preset runs on the device alone, its motor level and
  *     region cues shown live (virtual time × --speed);
  *  2. push examples/evening.json over Bluetooth (the `push` command, through noble's classes), and a
@@ -45,32 +44,17 @@ export async function run(o: ParsedOptions, ctx: Context): Promise<DemoData> {
   if (!(speed >= 0) || speed > 100000) throw new UsageError(`--speed ${speed}: give how many times faster than real time virtual time runs (0 = as fast as possible); e.g. massager demo --speed 40`);
   const live = new Live(ctx);
   const fwFile = firmwarePath();
-  let bundle: string;
-  try {
-    bundle = readFileSync(fwFile, "utf8");
-  } catch {
-    throw new MassagerError(`the demo runs the firmware bundle ${fwFile}, which is not built yet; run \`npm run build\` (npm install does it too)`);
-  }
+  const bundle = readFirmwareBundle();
   const keep = typeof o.options["data-dir"] === "string"; // never the person's own history (MASSAGER_HOME)
   const dataDir = keep ? ctx.dataDir : mkdtempSync(join(tmpdir(), "massager-demo-"));
   const device = new VirtualDevice({ bundle, seed: 7, batteryVolts: 2.9 });
   device.advance(0);
   const backend = new LocalSimBackend(device);
-  const shared: SimBackend = {
-    advertise: () => backend.advertise(),
-    connect: (m) => backend.connect(m),
-    disconnect: () => backend.disconnect(),
-    services: () => backend.services(),
-    write: (s, c, d) => backend.write(s, c, d),
-    subscribe: (s, c, on) => backend.subscribe(s, c, on),
-    onNotify: (cb) => backend.onNotify(cb),
-    onDisconnect: (cb) => backend.onDisconnect(cb),
-    close: async () => backend.settle(), // the device lives on between the commands
-  };
   /** Runs one `massager` command module against the demo's device and history, like a separate invocation. */
   const command = async <T>(name: string, args: Record<string, string> = {}): Promise<{ data: T; text: string }> => {
     const device = findCommand(name)?.device ? "sim" : undefined; // the report covers the whole history
-    const sub = new Context({ ...ctx.io, simBackend: async () => shared }, { json: ctx.json, dataDir, device });
+    // each command is one more client of the same device, which lives on between the commands
+    const sub = new Context({ ...ctx.io, simBackend: async () => backend.share() }, { json: ctx.json, dataDir, device });
     try {
       const spec = findCommand(name);
       if (!spec) throw new Error(`the ${name} command is missing from this build`);

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Context } from "../context";
 import type { ParsedOptions } from "../commands";
-import { MassagerError, UsageError } from "../errors";
+import { MassagerError, UsageError } from "../../errors";
 import { loadRows } from "../../report/load";
 import { type ExportRecord } from "../../export/columns";
 import { toCsv } from "../../export/csv";
@@ -25,7 +25,7 @@ export async function run(parsed: ParsedOptions, ctx: Context): Promise<ExportDa
     throw new UsageError(
       csv ? "choose one format: --csv or --json, not both" : "choose a format: massager export --csv (or --json), e.g. massager export --csv --out sessions.csv",
     );
-  const rows = loadRows(ctx, { from: o.from as string | undefined, to: o.to as string | undefined });
+  const rows = loadRows(ctx.history({ readonly: true }), { device: ctx.device, from: o.from as string | undefined, to: o.to as string | undefined });
   if (o.out !== undefined) {
     const file = resolve(String(o.out));
     try {

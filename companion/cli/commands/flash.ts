@@ -2,10 +2,11 @@ import { crc32 } from "../../../shared/crc";
 import { resolveBoard } from "../../flash/boards";
 import { type FlashTarget, describeTarget, isBluetoothAddress, parsePort } from "../../flash/espruino-tools";
 import { FlashError, flashFirmware } from "../../flash/flash";
-import { RemoteSimBackend, type SimLock, type SimStatus, runningSim } from "../../sim/remote-backend";
+import { type SimLock, runningSim } from "../../sim/link/lock";
+import { RemoteSimBackend, type SimStatus } from "../../sim/link/remote-backend";
 import type { ParsedOptions } from "../commands";
 import type { Context } from "../context";
-import { UsageError } from "../errors";
+import { UsageError } from "../../errors";
 
 /**
  * `massager flash`: build the firmware for the board and install it with espruino-tools (see

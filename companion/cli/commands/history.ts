@@ -11,7 +11,7 @@ import { type ExportRecord, toRecord } from "../../export/columns";
  */
 export async function run(parsed: ParsedOptions, ctx: Context): Promise<ExportRecord[]> {
   const o = parsed.options;
-  let rows = loadRows(ctx, { from: o.from as string | undefined, to: o.to as string | undefined });
+  let rows = loadRows(ctx.history({ readonly: true }), { device: ctx.device, from: o.from as string | undefined, to: o.to as string | undefined });
   const last = o.last as number | undefined;
   if (last !== undefined && last >= 0) rows = rows.slice(Math.max(0, rows.length - Math.floor(last)));
   return rows.map(toRecord);

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Context } from "../context";
 import type { ParsedOptions } from "../commands";
-import { MassagerError } from "../errors";
+import { MassagerError } from "../../errors";
 import { loadRows, date } from "../../report/load";
 import { computeReport, type Report } from "../../report/figures";
 import { renderTerminal } from "../../report/terminal";
@@ -20,7 +20,7 @@ export type ReportData = Report & { htmlFile?: string };
 export async function run(parsed: ParsedOptions, ctx: Context): Promise<ReportData> {
   const o = parsed.options;
   const today = o.today !== undefined ? date("today", o.today as string) : dayOf(ctx.now());
-  const report: ReportData = computeReport(loadRows(ctx), { today });
+  const report: ReportData = computeReport(loadRows(ctx.history({ readonly: true }), { device: ctx.device }), { today });
   if (o.html !== undefined) {
     const file = resolve(String(o.html));
     try {

@@ -3,7 +3,7 @@ import { Setting } from "../../../shared/codes";
 import { SETTINGS_HAS_PASSKEY } from "../../../shared/messages";
 import type { ParsedOptions } from "../commands";
 import type { Context } from "../context";
-import { UsageError } from "../errors";
+import { UsageError } from "../../errors";
 
 export interface SettingsData {
   device: string;

@@ -4,7 +4,7 @@ import { programToJson, type StepJson } from "../../../shared/program-json";
 import { crc32 } from "../../../shared/crc";
 import type { ParsedOptions } from "../commands";
 import type { Context } from "../context";
-import { LinkError, UsageError } from "../errors";
+import { LinkError, UsageError } from "../../errors";
 import { idLabel, resolveProgram } from "../format";
 
 export interface ShowData {

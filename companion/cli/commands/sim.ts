@@ -1,12 +1,13 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { MOTOR_DUTY_MAX } from "../../../shared/limits";
 import { resolveBoard } from "../../flash/boards";
-import { firmwarePath } from "../../flash/project";
-import { type PressKind, simLockPath } from "../../sim/remote-backend";
-import { DEFAULT_CONSOLE_PORT, SimServer } from "../../sim/server";
+import { firmwarePath, readFirmwareBundle } from "../../flash/project";
+import { simLockPath } from "../../sim/link/lock";
+import type { PressKind } from "../../sim/link/remote-backend";
+import { DEFAULT_CONSOLE_PORT, SimServer } from "../../sim/service/server";
 import type { ParsedOptions } from "../commands";
 import type { Context } from "../context";
-import { MassagerError, UsageError } from "../errors";
+import { UsageError } from "../../errors";
 
 /**
  * `massager sim`: runs the virtual massager until q (or Ctrl-C, or SIGTERM). Keys press its button;
@@ -55,7 +56,8 @@ export async function run(o: ParsedOptions, ctx: Context): Promise<SimData> {
   const board = resolveBoard(o.options.board as string | undefined);
   const bundleFile = firmwarePath();
   const keep = o.options["keep-firmware"] === true;
-  if (!existsSync(bundleFile) && !keep) throw new MassagerError(`the virtual massager runs ${bundleFile}, which is not built yet; run \`npm run build\` first`);
+  // --keep-firmware boots what the saved flash holds, so it needs no built bundle
+  const bundle = keep && !existsSync(bundleFile) ? undefined : readFirmwareBundle();
   const out = ctx.io.stdout;
   const tty = !!out.isTTY && !ctx.json;
   let shown = false;
@@ -72,7 +74,7 @@ export async function run(o: ParsedOptions, ctx: Context): Promise<SimData> {
     speed,
     port: o.options.port as number | undefined,
     consolePort: o.options["console-port"] as number | undefined,
-    bundle: existsSync(bundleFile) ? readFileSync(bundleFile, "utf8") : undefined,
+    bundle,
     keepFirmware: keep,
     log: (line) => say(`  ${stamp(started?.device.clock.now() ?? 0)}  ${line}`),
   }));

@@ -1,5 +1,5 @@
 import { State } from "../../../shared/codes";
-import { MassagerError } from "../errors";
+import { MassagerError } from "../../errors";
 import type { ParsedOptions } from "../commands";
 import type { Context } from "../context";
 import { type StatusView, statusText, statusView } from "../format";

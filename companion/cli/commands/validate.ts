@@ -1,4 +1,4 @@
-import { EXIT, ProgramFileError } from "../errors";
+import { EXIT, ProgramFileError } from "../../errors";
 import type { ParsedOptions } from "../commands";
 import type { Context } from "../context";
 import { minutes } from "../format";

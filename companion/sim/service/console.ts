@@ -27,15 +27,15 @@
  * then closed. Like a Bluetooth central, one console client at a time.
  */
 import { createServer, type Server, type Socket } from "node:net";
-import type { VirtualDevice } from "./device.js";
-import { describeError } from "./device/describe-error.js";
-import { formatValue } from "./realm/format.js";
+import type { VirtualDevice } from "../board/device.js";
+import { describeError } from "../board/describe-error.js";
+import { formatValue } from "../board/realm/format.js";
 
 /** The line a refused console connection receives (the flash command looks for "console is locked"). */
 export const CONSOLE_LOCKED_MESSAGE =
   "The massager's Bluetooth console is locked. Hold its button for 5 seconds (the motor buzzes once) to open it for a minute, then connect again.";
-export const CONSOLE_BUSY_MESSAGE = "Another console client is connected to the virtual massager; close it and connect again.";
-export const CONSOLE_OFF_MESSAGE = "The virtual massager is switched off (its radio is down); start it again and connect again.";
+const CONSOLE_BUSY_MESSAGE = "Another console client is connected to the virtual massager; close it and connect again.";
+const CONSOLE_OFF_MESSAGE = "The virtual massager is switched off (its radio is down); start it again and connect again.";
 
 /** What the REPL needs from a device. */
 export interface ReplTarget {

@@ -1,6 +1,6 @@
-import type { VirtualClock } from "../sim/clock";
-import type { VirtualNrf } from "../sim/nrf";
-import type { SimAdvertisement, SimBackend, SimLinkModel, SimServiceInfo } from "./sim-backend";
+import type { VirtualClock } from "../board/clock";
+import type { VirtualNrf } from "../board/nrf";
+import type { SimAdvertisement, SimBackend, SimLinkModel, SimServiceInfo } from "./backend";
 
 /**
  * A SimBackend over a virtual device in this process (its VirtualNrf's central face).

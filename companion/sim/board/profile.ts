@@ -1,6 +1,6 @@
 /** What a board profile (shared/boards.ts) means to the virtual device. */
 import { BOARDS, type BoardProfile } from "../../../shared/boards.js";
-import type { GlobalsBoard } from "../realm/host.js";
+import type { GlobalsBoard } from "./realm/host.js";
 
 /** Espruino's default advertised name prefix per board ("Puck.js 1a2b"). */
 const ADVERTISED_NAMES: Record<string, string> = { MDBT42Q: "MDBT42Q", PUCKJS: "Puck.js", BANGLEJS2: "Bangle.js" };

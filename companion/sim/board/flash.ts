@@ -41,12 +41,12 @@ import { Random, randomInt, seededRandom } from "./prng.js";
 /** Espruino's storage header: uint32 size|flags<<24, then a 28-byte name. */
 export const FILE_HEADER_BYTES = 32;
 /** Longest file name Storage accepts. */
-export const MAX_NAME_LENGTH = 28;
+const MAX_NAME_LENGTH = 28;
 /** nRF52 flash writes whole 32-bit words: file data is padded to this. */
-export const FLASH_ALIGNMENT = 4;
+const FLASH_ALIGNMENT = 4;
 /** Storage area of MDBT42Q and Puck.js: 10 pages of 4 KB. */
-export const DEFAULT_FLASH_BYTES = 40 * 1024;
-export const DEFAULT_PAGE_BYTES = 4096;
+const DEFAULT_FLASH_BYTES = 40 * 1024;
+const DEFAULT_PAGE_BYTES = 4096;
 
 const IMAGE_MAGIC = "VFLASH01";
 const IMAGE_HEADER_BYTES = 16;

@@ -1,12 +1,10 @@
 /**
  * The client side of a running `massager sim`: a SimBackend whose calls go over a local socket,
  * so `--device sim` reaches the long-running virtual massager through noble's own classes
- * (sim-bindings.ts) exactly as it reaches the in-process one.
+ * (bindings.ts) exactly as it reaches the in-process one.
  *
- * Finding it: `massager sim` writes `<data dir>/sim.json` (SIM_LOCK_FILE) with its process id and
- * ports while it runs, and removes it when it stops. A lock file whose process is gone is stale and
- * ignored; a live process that does not answer is an error (two devices must never share one flash
- * file), not a silent fallback.
+ * Finding it: through its lock file (lock.ts). A live process that does not answer is an error (two
+ * devices must never share one flash file), not a silent fallback.
  *
  * The protocol (one JSON object per line, UTF-8, over TCP on 127.0.0.1):
  *   request   {"id": 7, "op": "write", "service": "…", "characteristic": "…", "data": "<base64>"}
@@ -19,29 +17,12 @@
  * Events go only to the client that holds the Bluetooth connection (one central at a time, as on
  * the board); when that client's socket closes, the device sees the central disconnect.
  */
-import { existsSync, readFileSync } from "node:fs";
 import { connect as netConnect, type Socket } from "node:net";
-import { join } from "node:path";
-import type { SimAdvertisement, SimBackend, SimLinkModel, SimServiceInfo } from "../ble/sim-backend";
-import { MassagerError } from "../cli/errors";
+import type { SimAdvertisement, SimBackend, SimLinkModel, SimServiceInfo } from "./backend";
+import { MassagerError } from "../../errors";
+import { type SimLock, runningSim, simLockPath } from "./lock";
 
-export const SIM_LOCK_FILE = "sim.json";
 export const SIM_PROTOCOL_VERSION = 1;
-
-/** What `massager sim` writes to <data dir>/sim.json while it runs. */
-export interface SimLock {
-  pid: number;
-  host: string;
-  /** The JSON-lines control port. */
-  port: number;
-  /** The Espruino console (espruino-tools: -p tcp://host:consolePort). */
-  consolePort: number;
-  board: string;
-  speed: number;
-  startedAt: string;
-  flashFile: string;
-  protocol: number;
-}
 
 /** The hello reply. */
 export interface SimHello {
@@ -79,22 +60,6 @@ export interface SimStatus {
 
 export type PressKind = "short" | "long" | "double" | "hold";
 
-export function simLockPath(dataDir: string): string {
-  return join(dataDir, SIM_LOCK_FILE);
-}
-
-/** The lock file's contents, or null when there is none or it cannot be read. */
-export function readSimLock(dataDir: string): SimLock | null {
-  const p = simLockPath(dataDir);
-  if (!existsSync(p)) return null;
-  try {
-    const v = JSON.parse(readFileSync(p, "utf8")) as SimLock;
-    return typeof v.pid === "number" && typeof v.port === "number" ? v : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Whether a simulator answers at this lock's port (a lock whose process id was reused does not). */
 export async function simAnswers(lock: SimLock, timeoutMs = 1000): Promise<boolean> {
   try {
@@ -106,26 +71,9 @@ export async function simAnswers(lock: SimLock, timeoutMs = 1000): Promise<boole
   }
 }
 
-/** Whether a process with this id runs (EPERM: it runs, as another user). */
-export function processAlive(pid: number): boolean {
-  if (!(pid > 0)) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as { code?: string }).code === "EPERM";
-  }
-}
-
-/** The running simulator's lock, or null when none runs for this data dir (a lock whose process is gone is ignored). */
-export function runningSim(dataDir: string): SimLock | null {
-  const lock = readSimLock(dataDir);
-  return lock && processAlive(lock.pid) ? lock : null;
-}
-
 /**
- * The running `massager sim` for this data dir as a SimBackend, or null when none runs. (The
- * `--device sim` seam in ble/sim-device.ts prefers it to the in-process device.)
+ * The running `massager sim` for this data dir as a SimBackend, or null when none runs. (`--device
+ * sim` prefers it to the in-process device: open.ts.)
  */
 export async function connectRunningSim(dataDir: string, opts: { timeoutMs?: number } = {}): Promise<RemoteSimBackend | null> {
   const lock = runningSim(dataDir);

@@ -1,8 +1,8 @@
 /**
  * VirtualDevice: a scalp massager you can hold in a test.
  *
- * Why: the firmware is tested as the very bundle that is flashed to the board (DESIGN.md, "What
- * must be real in tests"). This class plays the board: it keeps the flash (with `.bootcde`) across
+ * Why: the firmware is tested as the very bundle that is flashed to the board, never as its
+ * TypeScript sources run in Node. This class plays the board: it keeps the flash (with `.bootcde`) across
  * reboots and power cuts, boots the code in a fresh Espruino-like vm context, lets a test press
  * the button and read the motor's timeline, connects a virtual central through VirtualNrf, and
  * runs it all on a VirtualClock that the test (or `massager sim`) advances.
@@ -28,11 +28,12 @@
 import { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
 import { VirtualClock } from "./clock.js";
-import { advertisedName, batteryPercentAt, globalsBoard, resolveBoard } from "./device/board.js";
-import { espruinoCheck } from "./device/bundle-check.js";
-import { describeError } from "./device/describe-error.js";
-import { ReplInput } from "./device/repl-input.js";
-import { Watchdog } from "./device/watchdog.js";
+import { advertisedName, batteryPercentAt, globalsBoard, resolveBoard } from "./profile.js";
+import { espruinoCheck } from "./bundle-check.js";
+import { detokenise } from "../../../scripts/build/pretokenise.mjs";
+import { describeError } from "./describe-error.js";
+import { ReplInput } from "./repl-input.js";
+import { Watchdog } from "./watchdog.js";
 import { Flash, PowerLossError } from "./flash.js";
 import { DISCONNECT_REASON, type NrfHost, VirtualNrf } from "./nrf.js";
 import { type PinSample, PinBank } from "./pins.js";
@@ -40,7 +41,7 @@ import { type Random, seededRandom } from "./prng.js";
 import { createFirmwareRealm, type FirmwareRealm } from "./realm/create.js";
 import { formatValue } from "./realm/format.js";
 import type { EspruinoHost } from "./realm/host.js";
-import type { BoardProfile } from "../../shared/boards.js";
+import type { BoardProfile } from "../../../shared/boards.js";
 
 export type { BoardProfile };
 
@@ -156,8 +157,9 @@ export class VirtualDevice extends EventEmitter {
    * offset), so a power cut can tear the upload.
    */
   install(source: string, opts: { chunkSize?: number } = {}): void {
-    this.check(source);
-    const bytes = new TextEncoder().encode(source);
+    this.check(detokenise(source));
+    // a pretokenised bundle is bytes (one char a byte); plain source with wider characters is UTF-8
+    const bytes = /^[\x00-\xff]*$/.test(source) ? new Uint8Array(Buffer.from(source, "latin1")) : new TextEncoder().encode(source);
     const chunk = opts.chunkSize && opts.chunkSize > 0 ? opts.chunkSize : bytes.length;
     this.flash.write(".bootcde", bytes.subarray(0, chunk), 0, bytes.length);
     for (let off = chunk; off < bytes.length; off += chunk) this.flash.write(".bootcde", bytes.subarray(off, off + chunk), off);
@@ -185,7 +187,8 @@ export class VirtualDevice extends EventEmitter {
       if (gen !== this.gen || this.state !== "running") return;
       const bytes = this.flash.readBytes(name);
       if (!bytes) continue;
-      const src = new TextDecoder().decode(bytes);
+      // what Espruino's lexer reads: bytes, a byte from 138 on a token (scripts/build/pretokenise.mjs)
+      const src = detokenise(Buffer.from(bytes).toString("latin1"));
       try {
         this.check(src);
       } catch (e) {

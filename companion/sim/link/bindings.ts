@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
-import { nobleUuid, peripheralId, type SimBackend, type SimLinkModel, type SimServiceInfo } from "./sim-backend";
+import { nobleUuid } from "../../ble/noble-types";
+import type { SimBackend, SimLinkModel, SimServiceInfo } from "./backend";
 
 /**
  * A bindings object for `require("@abandonware/noble/with-bindings")(bindings)`: it raises the very
@@ -232,7 +233,7 @@ export class SimBindings extends EventEmitter {
   }
 }
 
-/** Convenience: bindings over one or more backends. */
-export function createSimBindings(backends: SimBackend | SimBackend[], model: SimLinkModel = {}): SimBindings {
-  return new SimBindings(backends, model);
+/** "AA:BB:…" → noble's peripheral id "aabb…". */
+function peripheralId(address: string): string {
+  return address.split(":").join("").toLowerCase();
 }

@@ -1,7 +1,9 @@
 /**
- * What the virtual-device bindings need from a virtual massager. Two implementations plug in:
- *  - a local one that runs the firmware bundle in this process (companion/ble/local-backend.ts);
- *  - a remote one that reaches a long-running `massager sim` process over a local socket.
+ * What the virtual-device bindings (bindings.ts) need from a virtual massager. Two implementations
+ * plug in:
+ *  - a local one that runs the firmware bundle in this process (local-backend.ts);
+ *  - a remote one that reaches a long-running `massager sim` process over a local socket
+ *    (remote-backend.ts).
  * Every call is async so that a remote backend fits; events arrive through the two callbacks.
  * One backend is one device (one advertisement, one connection at a time).
  */
@@ -69,14 +71,4 @@ export interface SimBackend {
    * returns the function that stops it. Absent where the device already runs in real time.
    */
   realtime?(speed: number): () => void;
-}
-
-/** UUIDs as noble's hci bindings give them: lowercase, no dashes. */
-export function nobleUuid(uuid: string): string {
-  return uuid.replace(/-/g, "").toLowerCase();
-}
-
-/** "AA:BB:…" → noble's peripheral id "aabb…". */
-export function peripheralId(address: string): string {
-  return address.split(":").join("").toLowerCase();
 }

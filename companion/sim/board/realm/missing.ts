@@ -1,5 +1,5 @@
 /**
- * What Espruino 2v29 lacks, removed from the firmware's context (ESPRUINO.md), so that a call to
+ * What Espruino 2v29 lacks, removed from the firmware's context (docs/ESPRUINO.md), so that a call to
  * a missing built-in fails in a test exactly as on the board. Only the context loses them: the
  * host keeps its own built-ins (every vm context has its own set).
  */
@@ -18,7 +18,7 @@ export const ESPRUINO_MISSING_GLOBALS = [
   "TextDecoder",
   "RangeError",
   "BigInt",
-  // Not in ESPRUINO.md's list but certainly absent on the board:
+  // Not in docs/ESPRUINO.md's list but certainly absent on the board:
   "WeakRef",
   "FinalizationRegistry",
   "SharedArrayBuffer",

@@ -27,13 +27,14 @@ import { EventEmitter } from "node:events";
 import type { HostTimer, VirtualClock } from "./clock.js";
 import { toBytes } from "./flash.js";
 import { Random, randomInt, seededRandom } from "./prng.js";
+import { UART_RX_CHAR_UUID, UART_SERVICE_UUID, UART_TX_CHAR_UUID } from "../../../shared/uuids.js";
 
-/** Nordic UART service (Espruino's console), normalized. */
-export const NUS_SERVICE = "6e400001b5a3f393e0a9e50e24dcca9e";
+/** Nordic UART service (Espruino's console): shared/uuids.ts's UART_* in the radio's spelling. */
+export const NUS_SERVICE = normalizeUuid(UART_SERVICE_UUID);
 /** NUS RX: the central writes console input here. */
-export const NUS_RX = "6e400002b5a3f393e0a9e50e24dcca9e";
+export const NUS_RX = normalizeUuid(UART_RX_CHAR_UUID);
 /** NUS TX: the device notifies console output here. */
-export const NUS_TX = "6e400003b5a3f393e0a9e50e24dcca9e";
+export const NUS_TX = normalizeUuid(UART_TX_CHAR_UUID);
 
 /** HCI disconnect reasons the simulation uses. */
 export const DISCONNECT_REASON = {
@@ -46,7 +47,7 @@ export const DISCONNECT_REASON = {
 } as const;
 
 /** Normalize a UUID to noble's spelling ("0x180F" → "180f"; dashes removed). */
-export function normalizeUuid(uuid: string | number): string {
+function normalizeUuid(uuid: string | number): string {
   if (typeof uuid === "number") return uuid.toString(16).padStart(4, "0");
   return String(uuid).trim().toLowerCase().replace(/^0x/, "").replace(/-/g, "");
 }

@@ -63,14 +63,6 @@ export interface VirtualClockOptions {
   maxRunsPerInstant?: number;
 }
 
-/** Thrown when the firmware gives an id that is not a live timer (Espruino does the same). */
-export class UnknownTimerError extends Error {
-  constructor(kind: "Timeout" | "Interval") {
-    super(`Unknown ${kind}`);
-    this.name = "Error";
-  }
-}
-
 /** Binary min-heap of timers ordered by (due, seq). */
 class TimerHeap {
   private items: Timer[] = [];

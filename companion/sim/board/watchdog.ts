@@ -3,7 +3,7 @@
  * only a reset (`stop()`) ends it. In auto mode the idle loop kicks it, so it bites only while
  * the device is hung.
  */
-import type { HostTimer, VirtualClock } from "../clock.js";
+import type { HostTimer, VirtualClock } from "./clock.js";
 
 export interface WatchdogDevice {
   isRunning(): boolean;

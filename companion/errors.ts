@@ -1,7 +1,8 @@
 /**
- * Every error the companion reports to a person, in one file. Each says what was wrong and, where
- * there is one, the command that fixes it; each carries the exit code the CLI returns.
- * Lower layers (ble/, device/, history/) throw these; only bin/massager.js exits the process.
+ * Every error the companion reports to a person, in one file: the companion's vocabulary, shared by
+ * every layer (ble/, device/, history/, flash/, sim/, the CLI). Each says what was wrong and, where
+ * there is one, the command that fixes it; each carries the exit code the CLI returns. Only
+ * bin/massager.js exits the process.
  *
  *   1 general · 2 usage · 3 device or link · 4 bad input file · 5 history
  */

@@ -8,37 +8,29 @@
  *   unless `keepFirmware`), its virtual clock driven by the wall clock (× `speed`);
  * - its flash in <data dir>/sim-flash.bin, saved shortly after every change and on close, so the
  *   log and programs survive restarts (the file is replaced atomically: never half-written);
- * - a control socket speaking the JSON-lines protocol of remote-backend.ts, through which
+ * - a control socket speaking the JSON-lines protocol of link/remote-backend.ts, through which
  *   `--device sim` reaches it with noble's own classes (one central at a time, like the board);
  * - the Espruino console on a TCP port (console.ts), honouring the firmware's console lock;
- * - <data dir>/sim.json, so other commands find it; removed on close.
+ * - <data dir>/sim.json (link/lock.ts), so other commands find it; removed on close.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
-import { LocalSimBackend } from "../ble/local-backend";
-import { MassagerError } from "../cli/errors";
-import { simFlashPath } from "../history/paths";
-import { crc32 } from "../../shared/crc";
-import { BOARDS } from "../../shared/boards";
+import { LocalSimBackend } from "../link/local-backend";
+import { MassagerError } from "../../errors";
+import { simFlashPath } from "../../history/paths";
+import { crc32 } from "../../../shared/crc";
+import { BOARDS } from "../../../shared/boards";
 import { ConsoleServer } from "./console";
-import { VirtualDevice } from "./device";
-import { Flash } from "./flash";
-import {
-  type PressKind,
-  SIM_PROTOCOL_VERSION,
-  type SimHello,
-  type SimLock,
-  type SimStatus,
-  runningSim,
-  simAnswers,
-  simLockPath,
-} from "./remote-backend";
+import { VirtualDevice } from "../board/device";
+import { type SimLock, readSimLock, runningSim, simLockPath } from "../link/lock";
+import { readSavedFlash } from "../link/open";
+import { type PressKind, SIM_PROTOCOL_VERSION, type SimHello, type SimStatus, simAnswers } from "../link/remote-backend";
 
 /** The console port people and espruino-tools can rely on (Espruino's telnet console is 23). */
 export const DEFAULT_CONSOLE_PORT = 2323;
 
 /** How long each press kind holds the button (virtual ms). */
-export const PRESS_MS = { short: 100, long: 2000, hold: 5500 } as const;
+const PRESS_MS = { short: 100, long: 2000, hold: 5500 } as const;
 
 export interface SimServerOptions {
   dataDir: string;
@@ -104,25 +96,12 @@ export class SimServer {
       throw new MassagerError(
         `a virtual massager already runs for ${opts.dataDir} (process ${other.pid}, console on port ${other.consolePort}); use it with --device sim, or stop it first (q in its window)`,
       );
-    try {
-      mkdirSync(opts.dataDir, { recursive: true });
-    } catch (err) {
-      throw new MassagerError(`cannot create the data folder ${opts.dataDir} (${(err as { code?: string }).code}); set --data-dir or MASSAGER_HOME to a folder you can write`);
-    }
-    const flashFile = simFlashPath(opts.dataDir);
-    let flash: Flash | undefined;
-    if (existsSync(flashFile)) {
-      try {
-        flash = Flash.loadFrom(flashFile, { seed: opts.seed });
-      } catch (err) {
-        throw new MassagerError(`the virtual massager's flash ${flashFile} is damaged (${(err as Error).message}); delete it to start afresh`, 5);
-      }
-      if (flash.size !== board.flashBytes)
-        throw new MassagerError(
-          `${flashFile} holds the flash of another board (${flash.size} bytes, ${board.id} has ${board.flashBytes}); use --board for that board, or another --data-dir`,
-          2,
-        );
-    }
+    const flash = readSavedFlash(opts.dataDir, opts.seed);
+    if (flash && flash.size !== board.flashBytes)
+      throw new MassagerError(
+        `${simFlashPath(opts.dataDir)} holds the flash of another board (${flash.size} bytes, ${board.id} has ${board.flashBytes}); use --board for that board, or another --data-dir`,
+        2,
+      );
     const keep = opts.keepFirmware && flash?.exists(".bootcde");
     if (!keep && opts.bundle === undefined) throw new MassagerError("the virtual massager needs the firmware bundle dist/firmware.js; run `npm run build` first");
     const device = new VirtualDevice({ board: board.id, flash, bundle: keep ? undefined : opts.bundle, seed: opts.seed });
@@ -367,13 +346,8 @@ export class SimServer {
   }
 
   private removeLock(): void {
-    const p = simLockPath(this.dataDir);
-    try {
-      const lock = JSON.parse(readFileSync(p, "utf8")) as SimLock;
-      if (lock.pid === process.pid && lock.port === this.port) rmSync(p, { force: true });
-    } catch {
-      // no lock file, or not ours
-    }
+    const lock = readSimLock(this.dataDir);
+    if (lock && lock.pid === process.pid && lock.port === this.port) rmSync(simLockPath(this.dataDir), { force: true });
   }
 }
 
