@@ -86,6 +86,13 @@ export class DeviceStatusError extends MassagerError {
   }
 }
 
+/** A sync that found something that does not add up between the device's log and the history: nothing acknowledged. */
+export class SyncError extends MassagerError {
+  constructor(message: string) {
+    super(message, EXIT.device);
+  }
+}
+
 /** A program file that cannot be sent: unreadable, not JSON, too large, or fails validation. */
 export class ProgramFileError extends MassagerError {
   /** Every validation error (the message names the first); `massager validate` prints them all. */

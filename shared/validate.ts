@@ -25,6 +25,11 @@ const encodable = (errors: number[][], i: number, field: number, k: number, x: u
   return -1;
 };
 
+/** An encodable value, or the stand-in when it was not (encodable gave -1). */
+const orStandIn = (v: number, standIn: number): number => {
+  return v < 0 ? standIn : v;
+};
+
 /**
  * Why a program cannot be written in bytes, and a copy in which each such value is replaced by a
  * stand-in that can, so that imageErrors over the copy's bytes does not report that field again.
@@ -46,16 +51,12 @@ const encodableCopy = (p: Program): { errors: number[][]; program: Program } => 
   if (raw.length > 255) errors.push([PE_WHOLE, PE.Steps, PR.TooMany, 0, raw.length]);
   for (let i = 0; i < raw.length && i < 255; i++) {
     const s = raw[i];
-    const at = (f: number, x: unknown, whole: boolean, top: number, stand: number): number => {
-      const v = encodable(errors, i, f, 0, x, whole, false, top);
-      return v < 0 ? stand : v;
-    };
     const c: Step = {
-      region: at(PE.Region, s.region, true, 255, 0),
-      pattern: at(PE.Pattern, s.pattern, true, 255, 0),
-      duration: at(PE.Duration, s.duration, true, 0xffff, 60),
-      intensity: at(PE.Intensity, s.intensity, false, 2.55, 0),
-      cue: at(PE.Cue, s.cue, true, 255, 0),
+      region: orStandIn(encodable(errors, i, PE.Region, 0, s.region, true, false, 255), 0),
+      pattern: orStandIn(encodable(errors, i, PE.Pattern, 0, s.pattern, true, false, 255), 0),
+      duration: orStandIn(encodable(errors, i, PE.Duration, 0, s.duration, true, false, 0xffff), 60),
+      intensity: orStandIn(encodable(errors, i, PE.Intensity, 0, s.intensity, false, false, 2.55), 0),
+      cue: orStandIn(encodable(errors, i, PE.Cue, 0, s.cue, true, false, 255), 0),
     };
     if (s.pattern === PATTERN_CUSTOM) {
       const v = encodable(errors, i, PE.CurveStepMs, 0, s.curveStepMs, true, true, 2550);

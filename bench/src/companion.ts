@@ -88,7 +88,7 @@ runSuite("companion", async () => {
     const years = history(YEARS);
     const h = openHistory(historyPath(dir));
     const device = { id: "bench-device", name: "Massager BE9C", board: "MDBT42Q", firmware: "bench" };
-    h.insertRecords(device.id, years, { device });
+    h.insertRecords(device.id, 1, years, { device });
     const lastSeq = years[years.length - 1].seq;
     const syncs: number[] = [];
     const REPS = 15;
@@ -97,7 +97,7 @@ runSuite("companion", async () => {
       const base = lastSeq + k * BATCH;
       const batch = Array.from({ length: BATCH }, (_, i) => row(base + i + 1, TODAY_UNIX + (k * BATCH + i) * DAY, 0, false, 80));
       const t = performance.now();
-      const r = h.insertRecords(`bench-sync-${k % 3}`, batch, { device });
+      const r = h.insertRecords(`bench-sync-${k % 3}`, 1, batch, { device });
       syncs.push(performance.now() - t);
       if (r.stored !== BATCH) problems.push(`insertRecords stored ${r.stored} of ${BATCH}`);
     }
@@ -105,7 +105,7 @@ runSuite("companion", async () => {
     for (let k = 0; k < 5; k++) {
       const batch = Array.from({ length: 10_000 }, (_, i) => row(i + 1, TODAY_UNIX + i * 600, 0, false, 80));
       const t = performance.now();
-      h.insertRecords(`bench-bulk-${k}`, batch, { device });
+      h.insertRecords(`bench-bulk-${k}`, 1, batch, { device });
       big.push(performance.now() - t);
     }
     h.close();
@@ -120,7 +120,7 @@ runSuite("companion", async () => {
     // ---- `massager report` on five years: only the five years in a fresh data dir
     const rdir = join(dir, "report");
     const rh = openHistory(historyPath(rdir));
-    rh.insertRecords(device.id, years, { device });
+    rh.insertRecords(device.id, 1, years, { device });
     rh.close();
     const sink = { write: (_: string) => true, isTTY: false };
     const reportOnce = async () => {

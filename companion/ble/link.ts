@@ -1,9 +1,10 @@
 import { MAX_PAYLOAD, MESSAGE_MAX_BYTES, MIN_PAYLOAD } from "../../shared/limits";
 import { OP_NAMES, Op, Status } from "../../shared/codes";
 import { DONE, Reassembler, creditPacket, decodeMessage, encodeMessage, isStreamPacket, packetize } from "../../shared/frame";
-import { type Info, type SessionStatus, decodeInfo, decodeStatus } from "../../shared/messages";
+import { INFO_PROTECTED, type Info, type SessionStatus, decodeInfo, decodeStatus } from "../../shared/messages";
 import { NOTIFY_CHAR_UUID, REQUEST_CHAR_UUID, SERVICE_UUID } from "../../shared/uuids";
 import { type DeviceLink, type LinkStats, type Reply, type RequestOptions, statusError } from "../device/link";
+import type { OwnerSession } from "../device/owner";
 import { LinkError, LinkLostError, TimeoutError } from "../errors";
 import { type NobleCharacteristic, type NoblePeripheral, type NobleService, nobleUuid } from "./noble-types";
 import { fromCallback, sleep, withTimeout } from "./timeout";
@@ -13,6 +14,8 @@ import { fromCallback, sleep, withTimeout } from "./timeout";
  * the MTU, and exchange request/reply messages (shared/frame.ts) with ids, timeouts and retries.
  * Stream packets (log records) go to the stream listener; EVT_STATUS events to event listeners.
  * When the link drops, the next request reconnects once (and sends INFO again, as every connection must).
+ * With an owner key (`owner`), a protected device is answered AUTH after every INFO, and every request
+ * after it is signed (device/owner.ts), each resend with a counter of its own.
  */
 export interface LinkOptions {
   connectTimeoutMs?: number;
@@ -56,8 +59,12 @@ export class Link implements DeviceLink {
   mtu = 23;
   /** Packet payload both sides use: min(mtu − 3, the device's payload, MAX_PAYLOAD). */
   payload: number = MIN_PAYLOAD;
-  /** The INFO reply of the current connection. */
+  /** The INFO reply of the current connection (the owner's, once AUTH passed). */
   info: Info | null = null;
+  /** This computer's key for the device, if it is one of its owners. */
+  owner: OwnerSession | null = null;
+  /** The device is protected and refused this computer's key (or it has none). */
+  ownerRefused = false;
   readonly stats: LinkStats = { requests: 0, retries: 0, packetsOut: 0, packetsIn: 0, reconnects: 0 };
 
   private connected = false;
@@ -140,6 +147,14 @@ export class Link implements DeviceLink {
       if (!decoded) throw new LinkError(`${this.name} sent an INFO reply this companion cannot read; update the companion or the firmware`);
       if (decoded.payload >= MIN_PAYLOAD) this.payload = Math.min(this.payload, decoded.payload);
       this.info = decoded;
+      this.owner?.reset();
+      this.ownerRefused = (decoded.flags & INFO_PROTECTED) !== 0;
+      if (this.ownerRefused && this.owner && (await this.owner.authenticate(decoded.nonce, (b) => this.send(Op.Auth, b, {})))) {
+        // the owner's INFO: the clock, the log and the selection the first one left out
+        this.ownerRefused = false;
+        const again = await this.send(Op.Info, new Uint8Array([this.payload]), {});
+        this.info = (again.status === Status.Ok && decodeInfo(again.body)) || decoded;
+      }
       this.log(`connected mtu=${this.mtu} payload=${this.payload} fw=${decoded.firmware}`);
       return decoded;
     } catch (err) {
@@ -220,12 +235,13 @@ export class Link implements DeviceLink {
     const retries = opts.retries ?? this.opts.retries;
     this.nextId = (this.nextId % 255) + 1;
     const id = this.nextId;
-    const message = encodeMessage(op, id, 0, body);
-    const packets: Uint8Array[] = [];
-    packetize(message, this.payload, (p) => packets.push(p));
     this.stats.requests++;
     for (let attempt = 0; ; attempt++) {
       if (!this.connected) throw new LinkLostError(what);
+      // signed afresh for every send: a resend with a counter already seen would be refused as a replay
+      const signed = this.owner ? await this.owner.sign(op, id, body) : { flags: 0, body };
+      const packets: Uint8Array[] = [];
+      packetize(encodeMessage(op, id, signed.flags, signed.body), this.payload, (p) => packets.push(p));
       let garbled = false;
       const reply = new Promise<Reply | Error>((resolve) => {
         this.pending = {

@@ -5,6 +5,8 @@ import { findPeripheral } from "../ble/scan";
 import type { SimBackend, SimLinkModel } from "../sim/link/backend";
 import { connectSim } from "../sim/link/connect";
 import { DeviceClient } from "../device/client";
+import { OwnerSession } from "../device/owner";
+import { OwnerKeys, nodeHmac } from "../owners/keys";
 import { type History, openHistory } from "../history/db";
 import { dataDir, historyPath } from "../history/paths";
 import { Status } from "../../shared/codes";
@@ -110,21 +112,25 @@ export class Context {
       debug: this.debugOn ? (l) => this.debug(l) : undefined,
     });
     this.cleanups.unshift(() => link.close());
+    // this computer's owner key for the device, if it has one: the link proves it after INFO
+    const id = peripheral.address || peripheral.id;
+    const key = new OwnerKeys(this.dataDir).get(id);
+    link.owner = key ? new OwnerSession(key, nodeHmac) : null;
     await link.connect();
     const client = new DeviceClient(link);
     if (opts.setClock !== false) {
       try {
         await client.setTime(this.now());
       } catch (err) {
-        // a device that wants a bonded link refuses; the command itself says so if it matters
+        // a device with owners refuses a stranger; the command itself says so when it matters
         if (!(err instanceof DeviceStatusError && err.status === Status.Denied)) throw err;
-        this.debug("time-set denied: the device requires a bonded link");
+        this.debug("time-set denied: this computer is not one of the massager's owners");
       }
     }
     return {
       client,
       link,
-      id: peripheral.address || peripheral.id,
+      id,
       name: link.name,
       kind,
       backend,

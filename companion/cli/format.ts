@@ -1,4 +1,4 @@
-import { SLOT_BASE, STATE_NAMES } from "../../shared/codes";
+import { BATTERY_NAMES, END_NAMES, NO_END, SLOT_BASE, STATE_NAMES } from "../../shared/codes";
 import { PRESET_COUNT, PRESET_NAMES } from "../../shared/presets";
 import { REGIONS } from "../../shared/program";
 import type { SessionStatus } from "../../shared/messages";
@@ -74,6 +74,11 @@ export interface StatusView {
   level_percent: number;
   selected: number;
   selected_name: string;
+  battery_percent: number | null;
+  /** "ok", "low" or "critical" */
+  battery_state: string;
+  /** How the last session ended (END_NAMES), or null when none has since the device started. */
+  last_end: string | null;
 }
 
 export function statusView(s: SessionStatus, entries?: ProgramEntry[]): StatusView {
@@ -88,11 +93,16 @@ export function statusView(s: SessionStatus, entries?: ProgramEntry[]): StatusVi
     level_percent: s.level,
     selected: s.selected,
     selected_name: programName(s.selected, entries),
+    battery_percent: s.battery === 255 ? null : s.battery,
+    battery_state: BATTERY_NAMES[s.batteryState] ?? `state-${s.batteryState}`,
+    last_end: s.lastEnd === NO_END ? null : END_NAMES[s.lastEnd] ?? `end-${s.lastEnd}`,
   };
 }
 
 export function statusText(v: StatusView): string {
-  if (v.state === "idle") return `idle; a button press starts ${v.selected_name} (${idLabel(v.selected)})`;
-  if (v.state === "finished" || v.state === "stopped") return `${v.state}: ${v.program_name}, ${clock(v.elapsed_s)} of ${clock(v.planned_s)}`;
-  return `${v.state}: ${v.program_name}, step ${v.step + 1}, ${v.region}, ${clock(v.elapsed_s)} of ${clock(v.planned_s)}, motor at ${v.level_percent}%`;
+  const battery = v.battery_state === "ok" ? "" : `; battery ${v.battery_percent ?? "?"}%, ${v.battery_state}${v.battery_state === "critical" ? " (charge it: no session starts)" : " (charge it soon)"}`;
+  if (v.state === "idle") return `idle; a button press starts ${v.selected_name} (${idLabel(v.selected)})${battery}`;
+  if (v.state === "finished" || v.state === "stopped")
+    return `${v.state}: ${v.program_name}, ${clock(v.elapsed_s)} of ${clock(v.planned_s)}${v.last_end === "battery" ? ", ended because the battery ran low" : ""}${battery}`;
+  return `${v.state}: ${v.program_name}, step ${v.step + 1}, ${v.region}, ${clock(v.elapsed_s)} of ${clock(v.planned_s)}, motor at ${v.level_percent}%${battery}`;
 }

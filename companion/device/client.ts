@@ -1,11 +1,10 @@
-import { Op, SELECTED, SLOT_BASE } from "../../shared/codes";
+import { ANY_SLOT, Op, SELECTED, SLOT_BASE } from "../../shared/codes";
 import {
   type AckReply,
   type Info,
   type LogReadReply,
   type ProgramEntry,
   type SessionStatus,
-  type Settings,
   type TimeReply,
   decodeAckReply,
   decodeInfo,
@@ -13,9 +12,10 @@ import {
   decodeProgramList,
   decodeStatus,
   decodeTimeReply,
-  decodeSettings,
   decodeU16,
+  encodeLogAck,
   encodeLogRead,
+  encodePair,
   encodeProgBegin,
   encodeProgRead,
   encodeProgWrite,
@@ -45,7 +45,7 @@ export class DeviceClient<L extends DeviceLink = DeviceLink> {
     return info;
   }
 
-  /** TIME_SET: the device's clock becomes `unix`; the reply says how long it has been up, and which boot this is. */
+  /** TIME_SET: the device's clock becomes `unix`; the reply says how long it has been up, and the first seq of this boot. */
   async setTime(unix: number): Promise<TimeReply> {
     return decode("time-set", decodeTimeReply, await this.link.request(Op.TimeSet, encodeU32(unix >>> 0)));
   }
@@ -54,23 +54,36 @@ export class DeviceClient<L extends DeviceLink = DeviceLink> {
     return decode("status", decodeStatus, await this.link.request(Op.Status));
   }
 
-  async getSettings(): Promise<Settings> {
-    return decode("settings-get", decodeSettings, await this.link.request(Op.SettingsGet));
+  /** SETTINGS_SET: the setting flags (codes.ts Setting; INFO carries them, with the owner slots). */
+  async setSettings(flags: number): Promise<void> {
+    await this.link.request(Op.SettingsSet, encodeSettings(flags));
   }
 
-  async setSettings(s: Settings): Promise<void> {
-    await this.link.request(Op.SettingsSet, encodeSettings(s));
+  /** PAIR: the device keeps `key` as an owner's (in the trust window, or on an owner's link); the reply is its slot. */
+  async pair(key: Uint8Array, slot = ANY_SLOT, passkey = ""): Promise<number> {
+    const b = await this.link.request(Op.Pair, encodePair({ slot, key, passkey }));
+    if (b.length < 1) throw new LinkError("pair: the device sent a reply too short to read; update its firmware with `massager flash`");
+    return b[0];
   }
 
-  /** LOG_READ: the reply; `count` records follow as stream packets (see sync.ts). */
-  async logRead(after: number, max: number, opts?: RequestOptions & { window?: number }): Promise<LogReadReply> {
-    const body = encodeLogRead({ after, max, window: opts?.window });
+  /** UNPAIR one owner slot (ANY_SLOT: every one); the reply is the slots still paired (bits). */
+  async unpair(slot: number): Promise<number> {
+    const b = await this.link.request(Op.Unpair, new Uint8Array([slot]));
+    return b.length ? b[0] : 0;
+  }
+
+  /**
+   * LOG_READ of the log `logId` (0: whichever the device has): the reply; `count` records follow as
+   * stream packets (see log-read.ts). Another log than `logId` answers Stale.
+   */
+  async logRead(after: number, max: number, opts?: RequestOptions & { window?: number; logId?: number }): Promise<LogReadReply> {
+    const body = encodeLogRead({ after, max, window: opts?.window ?? 0, logId: opts?.logId ?? 0 });
     return decode("log-read", decodeLogReadReply, await this.link.request(Op.LogRead, body, opts));
   }
 
-  /** LOG_ACK: the device may free every record up to `upTo` (the central has stored them durably). */
-  async ack(upTo: number): Promise<AckReply> {
-    return decode("log-ack", decodeAckReply, await this.link.request(Op.LogAck, encodeU32(upTo >>> 0)));
+  /** LOG_ACK: the device may free every record of log `logId` up to `upTo` (the central has stored them durably). */
+  async ack(upTo: number, logId: number): Promise<AckReply> {
+    return decode("log-ack", decodeAckReply, await this.link.request(Op.LogAck, encodeLogAck({ upTo: upTo >>> 0, logId: logId >>> 0 })));
   }
 
   async programs(): Promise<{ selected: number; entries: ProgramEntry[] }> {

@@ -2,6 +2,7 @@ import { OP_NAMES, STATUS_TEXT, Status } from "../../shared/codes";
 import { type Info, type SessionStatus, decodeProgramError } from "../../shared/messages";
 import { describeProgramError } from "../../shared/program";
 import { DeviceStatusError } from "../errors";
+import type { OwnerSession } from "./owner";
 
 /**
  * What the device client, the sync and the upload need from a link to a massager, whatever carries
@@ -16,8 +17,12 @@ export interface DeviceLink {
   readonly peripheral: { readonly address: string; readonly id: string };
   /** Packet payload both sides use (bytes). */
   payload: number;
-  /** The INFO reply of the current connection. */
+  /** The INFO reply of the current connection (the owner's, once AUTH passed). */
   info: Info | null;
+  /** This computer's key for the device, if it is one of its owners: AUTH after every INFO, then signed requests. */
+  owner: OwnerSession | null;
+  /** The device is protected and did not accept this computer as an owner (no key, or a key it forgot). */
+  readonly ownerRefused: boolean;
   readonly isConnected: boolean;
   readonly stats: LinkStats;
   /** Sends a request and returns the reply body; a non-OK status throws DeviceStatusError. */

@@ -7,7 +7,7 @@ import type { DeviceClient } from "./client";
  * Reading the device's log (sync.ts drives it): LOG_READ after the last record known, its records
  * arriving as stream packets, read again where a gap is left.
  *
- *   LOG_READ(after, max) → {first, count, more, newest}, then `count` records as stream packets 0..n−1
+ *   LOG_READ(after, max, logId) → {logId, first, count, more, newest}, then `count` records as stream packets 0..n−1
  *     (the stream is the records' bytes back to back; packet k carries bytes [k·(payload−1), …))
  *     a missing packet or a record failing its CRC-8 is a gap: keep the whole good records and read
  *     again after the last record before the first gap that no read has filled yet (a read's records
@@ -45,6 +45,8 @@ export interface Reading {
   newest: number;
   /** Reads that came back with missing packets or damaged records. */
   gaps: number;
+  /** The device's log being read (every LOG_READ names it: a log that starts over answers Stale). */
+  logId: number;
 }
 
 /**
@@ -62,7 +64,7 @@ export async function readLog(client: DeviceClient, reading: Reading, opts: Read
   for (;;) {
     let batch: Batch;
     try {
-      batch = await readBatch(client, reading.after, opts);
+      batch = await readBatch(client, reading.after, reading.logId, opts);
     } catch (err) {
       if (err instanceof LinkLostError && reconnects < (opts.maxReconnects ?? 3)) {
         reconnects++;
@@ -139,7 +141,7 @@ function filled(slots: (LogRecord | null)[], after: number, received: Map<number
   return { end: cur, complete: true };
 }
 
-async function readBatch(client: DeviceClient, after: number, opts: ReadOptions): Promise<Batch> {
+async function readBatch(client: DeviceClient, after: number, logId: number, opts: ReadOptions): Promise<Batch> {
   const link = client.link;
   const per = () => link.payload - 1;
   const maxRecords = opts.maxPerRead ?? Math.floor((STREAM_MAX_PACKETS * per()) / RECORD_BYTES);
@@ -173,6 +175,7 @@ async function readBatch(client: DeviceClient, after: number, opts: ReadOptions)
   try {
     const reply = await client.logRead(after, Math.max(1, maxRecords), {
       window: STREAM_WINDOW,
+      logId,
       onReply: () => {
         accepting = true;
         packets.clear();

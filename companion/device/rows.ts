@@ -7,8 +7,10 @@ import type { Received } from "./log-read";
 /*
  * Log records → history rows: pure, no I/O (sync.ts reads what it needs first). A record's start is
  * the device's clock when it was set ("clock"), or an uptime: exact when the record comes from the
- * device's current boot ("uptime-corrected"), estimated when it comes from an earlier boot whose
- * start no one knows ("estimated").
+ * device's current boot ("uptime-corrected": its seq is at least the first this boot gave, TIME_SET's
+ * bootSeq), estimated when it comes from an earlier boot whose start no one knows ("estimated").
+ * (Firmware before protocol 2 kept a boot number in the record instead, which repeated when it could
+ * not be stored; the first seq of the boot never repeats.)
  */
 
 /** What the mapping needs beyond the records themselves, read over the link and from the history. */
@@ -17,8 +19,8 @@ export interface RowContext {
   customNames: Map<number, string>;
   /** The stored session just before the first record (raw bytes included), or null. */
   previous: SessionRow | null;
-  /** When the device's current boot began (unix seconds), and that boot's number (low 4 bits). */
-  boot: { unix: number; nibble: number };
+  /** When the device's current boot began (unix seconds), and the first seq it gave a record. */
+  boot: { unix: number; firstSeq: number };
 }
 
 interface Placed {
@@ -42,7 +44,7 @@ export function toRows(got: Received[], ctx: RowContext): NewSession[] {
     if (!rec.uptime) {
       start = rec.start;
       source = "clock";
-    } else if (rec.boot === ctx.boot.nibble) {
+    } else if (rec.seq >= ctx.boot.firstSeq) {
       start = ctx.boot.unix + rec.start;
       source = "uptime-corrected";
     } else {
@@ -76,12 +78,12 @@ export function toRows(got: Received[], ctx: RowContext): NewSession[] {
  */
 function estimate(rec: LogRecord, actual: number, prev: Placed | null, got: Received[], i: number, bootUnix: number): number {
   let t: number;
-  if (prev && prev.rec && prev.rec.uptime && prev.rec.boot === rec.boot && rec.start >= prev.rec.start) t = prev.start + (rec.start - prev.rec.start);
+  if (prev && prev.rec && sameBoot(prev.rec, rec)) t = prev.start + (rec.start - prev.rec.start);
   else if (prev) t = prev.start + prev.actual + 1;
   else {
     // nothing before it: end this boot's run of records just before the next known time
     let j = i;
-    while (j + 1 < got.length && got[j + 1].rec.uptime && got[j + 1].rec.boot === rec.boot && got[j + 1].rec.start >= got[j].rec.start) j++;
+    while (j + 1 < got.length && sameBoot(got[j].rec, got[j + 1].rec)) j++;
     const last = got[j].rec;
     const next = got.slice(j + 1).find((g) => !g.rec.uptime);
     const end = Math.min(next ? next.rec.start : bootUnix, bootUnix) - 1;
@@ -89,4 +91,13 @@ function estimate(rec: LogRecord, actual: number, prev: Placed | null, got: Rece
   }
   if (t + actual >= bootUnix) t = Math.max(prev ? prev.start + 1 : 0, bootUnix - actual - 1);
   return Math.max(0, t);
+}
+
+/**
+ * Whether two uptime-stamped records in a row may come from one boot: the later one's uptime is not
+ * smaller (a boot's uptime only grows) and, for records of firmware before protocol 2, the boot
+ * number matches (records of protocol 2 carry 0 there).
+ */
+function sameBoot(a: LogRecord, b: LogRecord): boolean {
+  return a.uptime && b.uptime && a.boot === b.boot && b.start >= a.start;
 }

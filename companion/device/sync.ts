@@ -1,4 +1,5 @@
-import { SLOT_BASE } from "../../shared/codes";
+import { End, SLOT_BASE } from "../../shared/codes";
+import { SyncError } from "../errors";
 import { boardByCode } from "../../shared/boards";
 import type { Info } from "../../shared/messages";
 import type { DeviceFacts, InsertResult, SessionStore } from "../history/store";
@@ -7,13 +8,21 @@ import { type ReadOptions, type Reading, type Received, readLog } from "./log-re
 import { type RowContext, toRows } from "./rows";
 
 /*
- * `massager sync`: pull every record after the last stored one, store them all in one transaction,
- * then acknowledge, so the device frees only what is durably stored.
+ * `massager sync`: pull every record of the device's log after the last one stored under that log,
+ * store them all in one transaction, then acknowledge, so the device frees only what is durably
+ * stored under the same log.
  *
- *   INFO → TIME_SET(now) → {uptime, boot}: this boot began at now − uptime
- *   LOG_READ … until the device has no more and no gap is left (log-read.ts)
+ *   INFO → {logId, newest, acked} → TIME_SET(now) → {uptime, bootSeq}: this boot began at now − uptime
+ *   LOG_READ(logId) … until the device has no more and no gap is left (log-read.ts)
  *   what the rows need from the link and the history (custom programs' names, the session before)
- *   → the rows (rows.ts, pure) → one transaction: INSERT OR IGNORE every record → LOG_ACK(newest)
+ *   → the rows (rows.ts, pure) → one transaction: INSERT OR IGNORE every record → LOG_ACK(newest, logId)
+ *
+ * The log id keeps a log that started over (the flash erased, another board under the same address)
+ * from being taken for the one stored: its numbers are new records. Anything that does not add up
+ * (the device's newest below what is stored for its log) stops the sync with a sentence before a
+ * record is read; a log that changes during the sync is refused by the device (Stale): what arrived
+ * before is stored, nothing is acknowledged. Records stored by a companion from before log ids
+ * (LEGACY_LOG) join the device's log on the first sync that shows the numbers agree.
  *
  * A sync cut short stores the records before its first gap (never acknowledged), through the same
  * insert path, so a repeated or interrupted sync never loses or duplicates a record. The history is
@@ -42,6 +51,12 @@ export interface SyncSummary {
   retries: number;
   /** Reads that came back with missing packets or damaged records (and were read again). */
   gaps: number;
+  /** The device's log the records came from. */
+  logId: number;
+  /** Records stored before log ids that this sync found to belong to the device's log. */
+  adopted: number;
+  /** Sessions among those received that ended because the battery ran low. */
+  endedForBattery: number;
   /** Unix time of the device's current boot, from the clock offset seen at sync. */
   bootUnix: number;
   /** The time the device's clock was set to. */
@@ -57,16 +72,30 @@ export async function sync(client: DeviceClient, store: SessionStore, opts: Sync
   const retriesBefore = link.stats.retries + link.stats.reconnects;
 
   const info = await client.info();
+  const logId = info.logId;
+  if (!logId) throw new SyncError(`${link.name} did not say which log it keeps (firmware before protocol 2?); update it with \`massager flash\``);
   const clockSetTo = now();
   const time = await client.setTime(clockSetTo);
-  const boot = { unix: clockSetTo - time.uptime, nibble: time.boot & 15 };
+  const boot = { unix: clockSetTo - time.uptime, firstSeq: time.bootSeq };
   const device = facts(deviceId, link.name, info);
-  const reading: Reading = { received: new Map(), after: await store.lastSeq(deviceId), newest: info.newest, gaps: 0 };
+  const stored = await store.lastSeq(deviceId, logId);
+  if (stored > info.newest)
+    throw new SyncError(
+      `${link.name} says its log #${logId.toString(16)} ends at #${info.newest}, but the history already holds #${stored} of it: ` +
+        `something does not add up, so nothing was read or acknowledged; run \`massager sync\` again, and if it persists, export the history (\`massager export\`) and report it`,
+    );
+  // records stored before log ids: read them again from the device's acknowledged point, to see whether they are this log's
+  const legacy = stored === 0 ? await store.legacyRecords(deviceId) : [];
+  const reading: Reading = {
+    received: new Map(), after: legacy.length ? Math.min(info.acked, legacy[legacy.length - 1].seq) : stored, newest: info.newest, gaps: 0, logId,
+  };
+  let adopt: boolean | null = legacy.length ? null : false;
 
   /** The one insert path: what the rows need first (I/O), the rows (pure), one transaction. */
   const storeRecords = async (got: Received[]): Promise<InsertResult> => {
-    const context = await rowContext(client, store, deviceId, got, boot);
-    return store.insertRecords(deviceId, toRows(got, context), { device, now: now() });
+    if (adopt === null) adopt = legacyAgrees(legacy, got, info.newest);
+    const context = await rowContext(client, store, deviceId, logId, got, boot);
+    return store.insertRecords(deviceId, logId, toRows(got, context), { device, now: now(), adoptLegacy: adopt });
   };
 
   try {
@@ -77,7 +106,8 @@ export async function sync(client: DeviceClient, store: SessionStore, opts: Sync
     if (prefix.length) await storeRecords(prefix).catch(() => undefined); // the original error is the one to report
     throw err;
   }
-  const { stored, duplicates } = await storeRecords(inSeqOrder(reading, Infinity));
+  const all = inSeqOrder(reading, Infinity);
+  const result = await storeRecords(all);
 
   // only after the commit: the device may free what the history now holds
   let acked = 0;
@@ -87,7 +117,7 @@ export async function sync(client: DeviceClient, store: SessionStore, opts: Sync
   // a record torn by a power cut, which no read can ever return (else the device holds it forever)
   const upTo = reading.newest;
   if (upTo > 0 && (upTo > info.acked || info.held > 0)) {
-    const a = await client.ack(upTo);
+    const a = await client.ack(upTo, logId);
     acked = a.acked;
     held = a.held;
   } else {
@@ -96,9 +126,12 @@ export async function sync(client: DeviceClient, store: SessionStore, opts: Sync
   return {
     device: deviceId,
     received: reading.received.size,
-    stored,
-    duplicates,
+    stored: result.stored,
+    duplicates: result.duplicates,
     acked,
+    logId,
+    adopted: adopt ? legacy.length : 0,
+    endedForBattery: all.filter((g) => g.rec.end === End.Battery).length,
     held,
     retries: link.stats.retries + link.stats.reconnects - retriesBefore,
     gaps: reading.gaps,
@@ -117,7 +150,9 @@ function inSeqOrder(reading: Reading, upTo: number): Received[] {
  * What the rows need that only the device and the history know: the names of the custom programs
  * the records ran (PROG_LIST, only when a record ran one) and the session stored just before them.
  */
-async function rowContext(client: DeviceClient, store: SessionStore, deviceId: string, got: Received[], boot: RowContext["boot"]): Promise<RowContext> {
+async function rowContext(
+  client: DeviceClient, store: SessionStore, deviceId: string, logId: number, got: Received[], boot: RowContext["boot"],
+): Promise<RowContext> {
   const customNames = new Map<number, string>();
   if (got.length === 0) return { customNames, previous: null, boot };
   if (got.some((g) => g.rec.program >= SLOT_BASE)) {
@@ -127,7 +162,20 @@ async function rowContext(client: DeviceClient, store: SessionStore, deviceId: s
       // names are a nicety: a record is stored without one rather than not at all
     }
   }
-  return { customNames, previous: await store.previousSession(deviceId, got[0].rec.seq), boot };
+  return { customNames, previous: await store.previousSession(deviceId, logId, got[0].rec.seq), boot };
+}
+
+/**
+ * Whether the records a companion stored before log ids are the device's log's: the device's log
+ * reaches at least as far, and every record read again that the history holds has the same bytes.
+ */
+function legacyAgrees(legacy: { seq: number; raw: Uint8Array }[], got: Received[], newest: number): boolean {
+  if (!legacy.length || legacy[legacy.length - 1].seq > newest) return false;
+  const bySeq = new Map(legacy.map((l) => [l.seq, l.raw]));
+  return got.every((g) => {
+    const raw = bySeq.get(g.rec.seq);
+    return !raw || (raw.length === g.raw.length && raw.every((b, i) => b === g.raw[i]));
+  });
 }
 
 function facts(id: string, name: string, info: Info): DeviceFacts {

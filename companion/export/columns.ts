@@ -5,7 +5,7 @@ import type { SessionRow } from "../history/store";
  * may be added at the end; none is renamed, reordered or dropped.
  *
  *   device        device id
- *   seq           the device's sequence number of the record (unique per device)
+ *   seq           the device's sequence number of the record (unique within its log)
  *   start         start time, ISO 8601 UTC, whole seconds (2026-11-20T07:31:00Z)
  *   start_unix    the same, unix seconds
  *   time_source   clock | uptime-corrected | estimated
@@ -14,8 +14,10 @@ import type { SessionRow } from "../history/store";
  *   planned_s     seconds the program planned
  *   actual_s      seconds running, pauses excluded (front_s + crown_s + back_s)
  *   front_s, crown_s, back_s   seconds per scalp region
- *   end_reason    finished | stopped | stopped-remote | link-lost | safety-limit
+ *   end_reason    finished | stopped | stopped-remote | link-lost | safety-limit | battery
  *   battery       percent at the end, empty (CSV) or null (JSON) when unknown
+ *   log_id        the device's log the record came from, 8 hex digits (00000000: stored before logs
+ *                 had ids); a log that started over has another id, and seq counts again from 1
  */
 export const COLUMNS = [
   "device",
@@ -32,10 +34,11 @@ export const COLUMNS = [
   "back_s",
   "end_reason",
   "battery",
+  "log_id",
 ] as const;
 
 export type Column = (typeof COLUMNS)[number];
-export type ExportRecord = { [K in Column]: K extends "battery" ? number | null : K extends "device" | "start" | "time_source" | "program_name" | "end_reason" ? string : number };
+export type ExportRecord = { [K in Column]: K extends "battery" ? number | null : K extends "device" | "start" | "time_source" | "program_name" | "end_reason" | "log_id" ? string : number };
 
 /** ISO 8601 UTC with whole seconds. */
 function isoUtc(unixSeconds: number): string {
@@ -59,5 +62,6 @@ export function toRecord(r: SessionRow): ExportRecord {
     back_s: r.back_s,
     end_reason: r.end_reason,
     battery: r.battery ?? null,
+    log_id: (r.log_id >>> 0).toString(16).padStart(8, "0"),
   };
 }

@@ -2,24 +2,42 @@ import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, read
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { HistoryError } from "../errors";
-import type { DeviceFacts, InsertResult, NewSession, SessionRow, SessionStore } from "./store";
+import { type DeviceFacts, type InsertResult, LEGACY_LOG, type NewSession, type SessionRow, type SessionStore } from "./store";
 
 /**
  * The session history: one SQLite file (better-sqlite3 12, WAL) holding several devices.
- * Records are keyed by (device_id, seq), so storing a record twice is a no-op: re-syncs are
- * idempotent. A file that is damaged, unreadable or someone else's raises a HistoryError with one
+ * Records are keyed by (device_id, log_id, seq) — a device's log that starts over gets a new id, so
+ * numbers that come round again are new records — and storing a record twice is a no-op: re-syncs
+ * are idempotent. A history of schema 1 (keyed by device and seq) is migrated when opened: its
+ * records keep every field and get LEGACY_LOG until a sync shows which log they belong to. A file that is damaged, unreadable or someone else's raises a HistoryError with one
  * sentence saying which file and what to do, and nothing is written to it.
  *
  * Used by sync (insertRecords in one transaction, lastSeq) and by the history/report/export
  * commands (sessions, devices).
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+const SESSIONS_TABLE =
+  "sessions (device_id TEXT NOT NULL, log_id INTEGER NOT NULL, seq INTEGER NOT NULL, start_unix INTEGER NOT NULL, time_source TEXT NOT NULL, " +
+  "program INTEGER NOT NULL, program_name TEXT, planned_s INTEGER NOT NULL, actual_s INTEGER NOT NULL, front_s INTEGER NOT NULL, " +
+  "crown_s INTEGER NOT NULL, back_s INTEGER NOT NULL, end_reason TEXT NOT NULL, battery INTEGER, raw BLOB NOT NULL, synced_at INTEGER NOT NULL, " +
+  "PRIMARY KEY (device_id, log_id, seq))";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, name TEXT, board TEXT, firmware TEXT, first_seen INTEGER, last_sync INTEGER);
-CREATE TABLE IF NOT EXISTS sessions (device_id TEXT NOT NULL, seq INTEGER NOT NULL, start_unix INTEGER NOT NULL, time_source TEXT NOT NULL, program INTEGER NOT NULL, program_name TEXT, planned_s INTEGER NOT NULL, actual_s INTEGER NOT NULL, front_s INTEGER NOT NULL, crown_s INTEGER NOT NULL, back_s INTEGER NOT NULL, end_reason TEXT NOT NULL, battery INTEGER, raw BLOB NOT NULL, synced_at INTEGER NOT NULL, PRIMARY KEY (device_id, seq));
+CREATE TABLE IF NOT EXISTS ${SESSIONS_TABLE};
 CREATE INDEX IF NOT EXISTS sessions_start ON sessions (start_unix);
+`;
+
+/** Schema 1 → 2: the sessions get a log id (LEGACY_LOG) and the key (device_id, log_id, seq). */
+const MIGRATE_1_TO_2 = `
+ALTER TABLE sessions RENAME TO sessions_v1;
+CREATE TABLE ${SESSIONS_TABLE};
+INSERT INTO sessions SELECT device_id, ${LEGACY_LOG}, seq, start_unix, time_source, program, program_name, planned_s, actual_s, front_s, crown_s, back_s, end_reason, battery, raw, synced_at FROM sessions_v1;
+DROP TABLE sessions_v1;
+CREATE INDEX IF NOT EXISTS sessions_start ON sessions (start_unix);
+UPDATE meta SET value = '2' WHERE key = 'schema_version';
 `;
 
 export interface DeviceRow {
@@ -64,7 +82,7 @@ function sqlite(): DatabaseCtor {
 }
 
 const SESSION_COLUMNS =
-  "device_id, seq, start_unix, time_source, program, program_name, planned_s, actual_s, front_s, crown_s, back_s, end_reason, battery, synced_at";
+  "device_id, log_id, seq, start_unix, time_source, program, program_name, planned_s, actual_s, front_s, crown_s, back_s, end_reason, battery, synced_at";
 
 /**
  * Records a device, or updates what is known of it: a fact a caller does not know (NULL) keeps the
@@ -96,6 +114,7 @@ export class History implements SessionStore {
     if (exists) checkExisting(path);
     else if (opts.readonly)
       throw new HistoryError(`there is no history at ${path} yet; run \`massager sync\` to create it (or point --data-dir at the folder that has one)`);
+    if (exists) migrate(path);
     if (opts.readonly) return new History(path, guard(path, () => new (sqlite())(path, { readonly: true, fileMustExist: true })), true);
     try {
       mkdirSync(dirname(path), { recursive: true });
@@ -114,40 +133,51 @@ export class History implements SessionStore {
     return new History(path, db, false);
   }
 
-  /** The highest stored sequence number for a device (0 when none). */
-  lastSeq(deviceId: string): number {
-    const r = this.q(() => this.db.prepare("SELECT MAX(seq) AS m FROM sessions WHERE device_id = ?").get(deviceId));
+  /** The highest stored sequence number of a device's log (0 when none). */
+  lastSeq(deviceId: string, logId: number): number {
+    const r = this.q(() => this.db.prepare("SELECT MAX(seq) AS m FROM sessions WHERE device_id = ? AND log_id = ?").get(deviceId, logId));
     return (r?.m as number | null) ?? 0;
   }
 
-  /** The stored session (raw bytes included) with the highest seq below `beforeSeq`, for placing sessions with no clock time. */
-  previousSession(deviceId: string, beforeSeq: number): SessionRow | null {
+  /** The stored session of a log (raw bytes included) with the highest seq below `beforeSeq`, for placing sessions with no clock time. */
+  previousSession(deviceId: string, logId: number, beforeSeq: number): SessionRow | null {
     return this.q(() =>
       this.db
-        .prepare(`SELECT ${SESSION_COLUMNS}, raw FROM sessions WHERE device_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1`)
-        .get(deviceId, beforeSeq) ?? null,
+        .prepare(`SELECT ${SESSION_COLUMNS}, raw FROM sessions WHERE device_id = ? AND log_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1`)
+        .get(deviceId, logId, beforeSeq) ?? null,
     );
   }
 
+  /** The device's records stored before logs had ids, in seq order. */
+  legacyRecords(deviceId: string): { seq: number; raw: Uint8Array }[] {
+    const rows = this.q(() =>
+      this.db.prepare("SELECT seq, raw FROM sessions WHERE device_id = ? AND log_id = ? ORDER BY seq").all(deviceId, LEGACY_LOG),
+    ) as { seq: number; raw: Uint8Array }[];
+    return rows.map((r) => ({ seq: r.seq, raw: new Uint8Array(r.raw) }));
+  }
+
   /**
-   * Stores sessions in ONE transaction (INSERT OR IGNORE on (device_id, seq)), together with the
-   * device's facts and its last sync time. Either every row is durable when this returns, or none is.
+   * Stores sessions of one log in ONE transaction (INSERT OR IGNORE on (device_id, log_id, seq)),
+   * together with the device's facts and its last sync time (and, with `adoptLegacy`, the device's
+   * records from before logs had ids moved into this log). Either all of it is durable when this
+   * returns, or none is.
    */
-  insertRecords(deviceId: string, rows: NewSession[], opts: { device?: DeviceFacts; now?: number } = {}): InsertResult {
+  insertRecords(deviceId: string, logId: number, rows: NewSession[], opts: { device?: DeviceFacts; now?: number; adoptLegacy?: boolean } = {}): InsertResult {
     this.writable();
     const now = opts.now ?? Math.floor(Date.now() / 1000);
     const ins = this.db.prepare(
-      "INSERT OR IGNORE INTO sessions (device_id, seq, start_unix, time_source, program, program_name, planned_s, actual_s, front_s, crown_s, back_s, end_reason, battery, raw, synced_at) " +
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT OR IGNORE INTO sessions (device_id, log_id, seq, start_unix, time_source, program, program_name, planned_s, actual_s, front_s, crown_s, back_s, end_reason, battery, raw, synced_at) " +
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
     const dev = this.db.prepare(UPSERT_DEVICE);
     const tx = this.db.transaction((): InsertResult => {
       const d = opts.device;
       dev.run(deviceId, d?.name ?? null, d?.board ?? null, d?.firmware ?? null, now, now);
+      if (opts.adoptLegacy) this.db.prepare("UPDATE sessions SET log_id = ? WHERE device_id = ? AND log_id = ?").run(logId, deviceId, LEGACY_LOG);
       let stored = 0;
       for (const r of rows) {
         stored += ins.run(
-          deviceId, r.seq, r.start_unix, r.time_source, r.program, r.program_name, r.planned_s, r.actual_s,
+          deviceId, logId, r.seq, r.start_unix, r.time_source, r.program, r.program_name, r.planned_s, r.actual_s,
           r.front_s, r.crown_s, r.back_s, r.end_reason, r.battery, Buffer.from(r.raw), now,
         ).changes;
       }
@@ -172,7 +202,7 @@ export class History implements SessionStore {
     const sql =
       `SELECT ${SESSION_COLUMNS}${query.raw ? ", raw" : ""} FROM sessions` +
       (where.length ? ` WHERE ${where.join(" AND ")}` : "") +
-      " ORDER BY start_unix, device_id, seq";
+      " ORDER BY start_unix, device_id, log_id, seq";
     const rows = this.q(() => this.db.prepare(sql).all(...args)) as SessionRow[];
     if (query.raw) for (const r of rows) r.raw = new Uint8Array(r.raw as Uint8Array);
     return rows;
@@ -218,6 +248,32 @@ export function openHistory(path: string, opts: { readonly?: boolean } = {}): Hi
   return History.open(path, opts);
 }
 
+/**
+ * Brings an existing history of an older schema up to SCHEMA_VERSION, in one transaction (nothing
+ * changes if it fails); a file that cannot be written says so in one sentence.
+ */
+function migrate(path: string): void {
+  const probe = guard(path, () => new (sqlite())(path, { readonly: true, fileMustExist: true }));
+  let version: number;
+  try {
+    version = guard(path, () => {
+      const tables = (probe.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+      if (!tables.includes("meta")) return SCHEMA_VERSION;
+      const v = probe.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
+      return v ? Number(v.value) : SCHEMA_VERSION;
+    });
+  } finally {
+    probe.close();
+  }
+  if (version >= SCHEMA_VERSION) return;
+  const db = guard(path, () => new (sqlite())(path, { timeout: 5000 }));
+  try {
+    guard(path, () => db.transaction(() => db.exec(MIGRATE_1_TO_2))());
+  } finally {
+    db.close();
+  }
+}
+
 /** Reads an existing file read-only and checks it is a readable history of a version we know. */
 function checkExisting(path: string): void {
   try {
@@ -237,7 +293,7 @@ function checkExisting(path: string): void {
       const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
       if (tables.length === 0) return;
       const columns = tables.includes("sessions") ? (db.prepare("PRAGMA table_info(sessions)").all() as { name: string }[]).map((c) => c.name) : [];
-      if (!tables.includes("meta") || !SESSION_COLUMNS.split(", ").concat("raw").every((c) => columns.includes(c)))
+      if (!tables.includes("meta") || !SESSION_COLUMNS.split(", ").concat("raw").every((c) => columns.includes(c) || c === "log_id"))
         throw new HistoryError(`${path} is an SQLite file but not a massager history; move it aside or point --data-dir at another folder`);
       const v = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
       if (v && Number(v.value) > SCHEMA_VERSION)

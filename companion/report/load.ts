@@ -6,7 +6,7 @@ import { dayStartUnix, parseDate } from "./days";
 /*
  * The one query behind `history`, `report` and `export`: every session in start order, optionally
  * for one device (--device: its id or its name as synced) and for local dates from..to (both
- * included). No per-day queries: the figures are linear passes.
+ * included), each session once (oneEach). No per-day queries: the figures are linear passes.
  */
 export interface LoadOptions {
   /** A device's id or its name as synced (--device). */
@@ -28,10 +28,34 @@ export function loadRows(history: History, opts: LoadOptions = {}): SessionRow[]
       );
     device = hit.id;
   }
-  return history.sessions({
-    device,
-    from: opts.from !== undefined ? dayStartUnix(date("from", opts.from)) : undefined,
-    to: opts.to !== undefined ? dayStartUnix(date("to", opts.to) + 1) : undefined,
+  return oneEach(
+    history.sessions({
+      device,
+      from: opts.from !== undefined ? dayStartUnix(date("from", opts.from)) : undefined,
+      to: opts.to !== undefined ? dayStartUnix(date("to", opts.to) + 1) : undefined,
+      raw: true,
+    }),
+  );
+}
+
+/**
+ * Each session once. Within one log a record's number names it; across a device's logs (a log that
+ * started over, or records stored before logs had ids that a sync could not place in a log) the same
+ * session can only be the same record bytes under another number, so a row whose record (all but
+ * its seq and check byte) an earlier row of the same device under another log already holds is left
+ * out. Rows keep their order.
+ */
+export function oneEach(rows: SessionRow[]): SessionRow[] {
+  const seen = new Map<string, number>();
+  return rows.filter((r) => {
+    if (!r.raw || r.raw.length < 20) return true;
+    const key = `${r.device_id} ${Buffer.from(r.raw.subarray(4, 19)).toString("hex")}`;
+    const log = seen.get(key);
+    if (log === undefined) {
+      seen.set(key, r.log_id);
+      return true;
+    }
+    return log === r.log_id;
   });
 }
 

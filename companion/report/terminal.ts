@@ -117,8 +117,11 @@ export function renderTerminal(r: Report, c: Palette = PLAIN): string {
       (cue.sessionsUnknownPlan ? c.dim(` · ${plural(cue.sessionsUnknownPlan, "custom-program session")} not counted`) : ""),
   );
   out.push(...wrap(cue.meaning, WIDTH).map(c.dim));
-  if (r.sessions.estimatedTime || r.sessions.afterToday) {
+  const battery = r.sessions.byEnd.battery ?? 0;
+  if (r.sessions.estimatedTime || r.sessions.afterToday || battery) {
     out.push("");
+    if (battery)
+      out.push(c.warn(`${plural(battery, "session")} ended early because the massager's battery ran low: charge it before the next one.`));
     if (r.sessions.estimatedTime)
       out.push(c.warn(`${plural(r.sessions.estimatedTime, "session")} had no clock time: the day shown is estimated.`));
     if (r.sessions.afterToday) {

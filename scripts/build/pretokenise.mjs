@@ -54,7 +54,7 @@ export function pretokenise(code) {
     } else {
       const text = code.slice(t.start, t.end);
       const kind = t.type.label === "string" ? "string" : t.type.label === "num" ? "num" : t.type.keyword || t.type.label === "name" ? "id" : "other";
-      toks.push({ text, kind, value: t.value });
+      toks.push({ text, kind, value: /** @type {any} */ (t).value });
     }
   }
   let out = "";

@@ -26,11 +26,11 @@ describe("history database", () => {
   it("stores in one transaction, ignores duplicates, keeps several devices apart", () => {
     const h = openHistory(join(dir, "a", "history.sqlite"));
     expect(h.schemaVersion()).toBe(SCHEMA_VERSION);
-    expect(h.lastSeq("x")).toBe(0);
-    expect(h.insertRecords("x", [row(1, 100), row(2, 200)], { device: { id: "x", name: "Massager 1", board: "MDBT42Q", firmware: "0.1.0" } })).toEqual({ stored: 2, duplicates: 0 });
-    expect(h.insertRecords("x", [row(2, 200), row(3, 300)])).toEqual({ stored: 1, duplicates: 1 });
-    expect(h.insertRecords("y", [row(1, 150)])).toEqual({ stored: 1, duplicates: 0 });
-    expect(h.lastSeq("x")).toBe(3);
+    expect(h.lastSeq("x", 7)).toBe(0);
+    expect(h.insertRecords("x", 7, [row(1, 100), row(2, 200)], { device: { id: "x", name: "Massager 1", board: "MDBT42Q", firmware: "0.1.0" } })).toEqual({ stored: 2, duplicates: 0 });
+    expect(h.insertRecords("x", 7, [row(2, 200), row(3, 300)])).toEqual({ stored: 1, duplicates: 1 });
+    expect(h.insertRecords("y", 7, [row(1, 150)])).toEqual({ stored: 1, duplicates: 0 });
+    expect(h.lastSeq("x", 7)).toBe(3);
     expect(h.sessions().map((r) => `${r.device_id}${r.seq}`)).toEqual(["x1", "y1", "x2", "x3"]);
     expect(h.sessions({ device: "x", from: 150, to: 300 }).map((r) => r.seq)).toEqual([2]);
     expect(h.devices().map((d) => [d.id, d.name])).toEqual([["x", "Massager 1"], ["y", null]]);

@@ -44,7 +44,7 @@ function tempDir(): string {
 /** A real history with a few sessions, made through the companion's own code. */
 function realHistory(file: string): void {
   const h = openHistory(file);
-  h.insertRecords("dev", [1, 2, 3].map((seq) => ({
+  h.insertRecords("dev", 7, [1, 2, 3].map((seq) => ({
     seq, start_unix: 1_800_000_000 + seq * 86400, time_source: "clock", program: 0, program_name: "Daily 4 min", planned_s: 240,
     actual_s: 240, front_s: 80, crown_s: 80, back_s: 80, end_reason: "finished", battery: 90, raw: new Uint8Array(20).fill(seq),
   })));

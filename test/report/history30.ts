@@ -75,6 +75,7 @@ export function history30(): SessionRow[] {
     previous = date;
     rows.push({
       device_id: DEVICE,
+      log_id: 1,
       seq: i + 1,
       start_unix: Date.parse(`${date}T${String(hour).padStart(2, "0")}:30:00Z`) / 1000,
       time_source: "clock",

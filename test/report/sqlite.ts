@@ -11,7 +11,8 @@ export function writeHistory(path: string, rows: SessionRow[]): void {
     for (const [device, list] of byDevice) {
       history.insertRecords(
         device,
-        list.map(({ device_id: _d, ...r }) => {
+        list[0].log_id ?? 1,
+        list.map(({ device_id: _d, log_id: _l, ...r }) => {
           const raw = new Uint8Array(RECORD_BYTES);
           encodeRecord(
             { seq: r.seq, start: r.start_unix, planned: r.planned_s, regions: [r.front_s, r.crown_s, r.back_s], program: r.program,

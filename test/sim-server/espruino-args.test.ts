@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { boardJson, resolveBoard } from "../../companion/flash/boards";
 import { EspruinoOutput, espruinoArgs, parsePort } from "../../companion/flash/espruino-tools";
 
-const OFFLINE = ["--config", "MODULE_URL=", "--config", "BOARD_JSON_URL=", "--config", "COMPILATION=false", "--config", "MINIFICATION_LEVEL=", "--config", "SAVE_ON_SEND=1"];
+const OFFLINE = ["--config", "MODULE_URL=", "--config", "BOARD_JSON_URL=", "--config", "COMPILATION=false", "--config", "MINIFICATION_LEVEL=", "--config", "SAVE_ON_SEND=1", "--config", "PRETOKENISE=2"];
 
 describe("espruino-tools, offline", () => {
   it("builds the command line for the virtual device's TCP console, a board by address or name, and a serial port", () => {

@@ -1,7 +1,7 @@
 import { boardByCode } from "../../../shared/boards";
-import { Cap } from "../../../shared/codes";
+import { BATTERY_NAMES, Cap } from "../../../shared/codes";
 import {
-  INFO_BOND_REQUIRED, INFO_CLOCK_SET, INFO_CONSOLE_LOCKED, INFO_CONSOLE_OPEN, INFO_SESSION,
+  INFO_CLOCK_SET, INFO_CONSOLE_LOCKED, INFO_CONSOLE_OPEN, INFO_OWNER, INFO_PAIRING, INFO_PROTECTED, INFO_SESSION,
 } from "../../../shared/messages";
 import type { ParsedOptions } from "../commands";
 import type { Context } from "../context";
@@ -14,32 +14,44 @@ export interface InfoData {
   firmware: string;
   protocol: number;
   battery_percent: number | null;
-  clock: string | null;
-  uptime_s: number;
-  boot: number;
-  storage_free_bytes: number;
-  sessions_held: number;
-  newest_seq: number;
-  acked_seq: number;
-  sessions_unlogged: number;
-  selected: number;
-  selected_name: string;
+  /** "ok", "low" (a distinct cue at each start) or "critical" (no session starts). */
+  battery_state: string;
+  /** Only owners may use it (`massager pair`). */
+  protected: boolean;
+  /** This computer is one of its owners (its key passed on this connection). */
+  owner: boolean;
+  /** Owner slots paired. */
+  owners: number[];
+  console_locked: boolean;
+  /** The trust window (button held 5 s) is open: pairing, and the console. */
+  trust_window_open: boolean;
+  capabilities: string[];
   mtu: number;
   payload: number;
-  session_active: boolean;
-  bond_required: boolean;
-  console_locked: boolean;
-  console_open: boolean;
-  capabilities: string[];
+  /** What only an owner learns from a protected massager (null otherwise). */
+  clock: string | null;
+  uptime_s: number | null;
+  storage_free_bytes: number | null;
+  log_id: string | null;
+  sessions_held: number | null;
+  newest_seq: number | null;
+  acked_seq: number | null;
+  sessions_unlogged: number | null;
+  selected: number | null;
+  selected_name: string | null;
+  session_active: boolean | null;
 }
 
 const CAPS: [number, string][] = [
-  [Cap.Logs, "logs"], [Cap.Programs, "programs"], [Cap.Control, "control"], [Cap.Security, "security"], [Cap.ConsoleLock, "console-lock"],
+  [Cap.Logs, "logs"], [Cap.Programs, "programs"], [Cap.Control, "control"], [Cap.Owners, "owners"], [Cap.ConsoleLock, "console-lock"],
+  [Cap.Battery, "battery"], [Cap.LogId, "log-id"],
 ];
 
 export async function run(_o: ParsedOptions, ctx: Context): Promise<InfoData> {
   const s = await ctx.connect();
   const i = s.link.info ?? (await s.client.info());
+  const open = !(i.flags & INFO_PROTECTED) || !!(i.flags & INFO_OWNER);
+  const mine = <T>(v: T): T | null => (open ? v : null);
   return {
     name: s.name,
     address: s.id,
@@ -47,41 +59,53 @@ export async function run(_o: ParsedOptions, ctx: Context): Promise<InfoData> {
     firmware: i.firmware,
     protocol: i.proto,
     battery_percent: i.battery === 255 ? null : i.battery,
-    clock: i.flags & INFO_CLOCK_SET ? isoTime(i.time) : null,
-    uptime_s: i.uptime,
-    boot: i.boot,
-    storage_free_bytes: i.storageFree,
-    sessions_held: i.held,
-    newest_seq: i.newest,
-    acked_seq: i.acked,
-    sessions_unlogged: i.unlogged,
-    selected: i.selected,
-    selected_name: programName(i.selected),
+    battery_state: BATTERY_NAMES[i.batteryState] ?? `state ${i.batteryState}`,
+    protected: !!(i.flags & INFO_PROTECTED),
+    owner: !!(i.flags & INFO_OWNER),
+    owners: [0, 1, 2, 3].filter((n) => i.owners & (1 << n)),
+    console_locked: !!(i.flags & INFO_CONSOLE_LOCKED),
+    trust_window_open: !!(i.flags & (INFO_CONSOLE_OPEN | INFO_PAIRING)),
+    capabilities: CAPS.filter(([bit]) => i.caps & bit).map(([, n]) => n),
     mtu: s.link.mtu,
     payload: s.link.payload,
-    session_active: !!(i.flags & INFO_SESSION),
-    bond_required: !!(i.flags & INFO_BOND_REQUIRED),
-    console_locked: !!(i.flags & INFO_CONSOLE_LOCKED),
-    console_open: !!(i.flags & INFO_CONSOLE_OPEN),
-    capabilities: CAPS.filter(([bit]) => i.caps & bit).map(([, n]) => n),
+    clock: open && i.flags & INFO_CLOCK_SET ? isoTime(i.time) : null,
+    uptime_s: mine(i.uptime),
+    storage_free_bytes: mine(i.storageFree),
+    log_id: mine(i.logId.toString(16).padStart(8, "0")),
+    sessions_held: mine(i.held),
+    newest_seq: mine(i.newest),
+    acked_seq: mine(i.acked),
+    sessions_unlogged: mine(i.unlogged),
+    selected: mine(i.selected),
+    selected_name: mine(programName(i.selected)),
+    session_active: mine(!!(i.flags & INFO_SESSION)),
   };
 }
 
 export function text(d: InfoData): string {
-  const h = Math.floor(d.uptime_s / 3600);
-  return table([
+  const battery = d.battery_percent === null ? "unknown" : `${d.battery_percent}%`;
+  const rows: [string, string][] = [
     ["device", `${d.name} (${d.address})`],
     ["board", d.board],
     ["firmware", `${d.firmware} (protocol ${d.protocol})`],
-    ["battery", d.battery_percent === null ? "unknown" : `${d.battery_percent}%`],
+    ["battery", d.battery_state === "ok" ? battery : `${battery}, ${d.battery_state}${d.battery_state === "critical" ? ": charge it, no session starts" : ": charge it soon"}`],
+    ["owners", d.protected ? `${d.owners.join(", ") || "none yet"}${d.owner ? " (this computer is one)" : ""}` : "none: any computer in range can use it (`massager pair`)"],
+    ["console", d.trust_window_open ? "open for pairing and flashing (trust window)" : d.console_locked ? "locked" : "open"],
+  ];
+  if (d.protected && !d.owner) {
+    rows.push(["", "this massager only obeys its owners: hold its button 5 s until it buzzes, then run `massager pair`"]);
+    return table(rows);
+  }
+  const h = Math.floor((d.uptime_s ?? 0) / 3600);
+  rows.push(
     ["clock", d.clock ?? "not set (run `massager time` or `massager sync`)"],
-    ["up for", `${h} h ${clock(Math.floor((d.uptime_s % 3600)))} (boot ${d.boot})`],
-    ["log", `${d.sessions_held} session(s) waiting for sync, newest #${d.newest_seq}, acknowledged up to #${d.acked_seq}` +
+    ["up for", `${h} h ${clock(Math.floor((d.uptime_s ?? 0) % 3600))}`],
+    ["log", `${d.sessions_held} session(s) waiting for sync, newest #${d.newest_seq}, acknowledged up to #${d.acked_seq} (log ${d.log_id})` +
       (d.sessions_unlogged ? `; ${d.sessions_unlogged} not logged (flash was full)` : "")],
     ["storage", `${d.storage_free_bytes} bytes free`],
-    ["selected", `${d.selected_name} (${idLabel(d.selected)})`],
+    ["selected", `${d.selected_name} (${idLabel(d.selected ?? 0)})`],
     ["session", d.session_active ? "running or paused (`massager status`)" : "none"],
     ["link", `MTU ${d.mtu}, ${d.payload}-byte packets`],
-    ["security", `${d.bond_required ? "bonding required" : "open"}; console ${d.console_locked ? (d.console_open ? "locked (window open)" : "locked") : "open"}`],
-  ]);
+  );
+  return table(rows);
 }

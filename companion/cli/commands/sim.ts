@@ -26,7 +26,7 @@ export interface SimData {
   boots: number;
 }
 
-const KEYS: Record<string, PressKind | "quit"> = {
+const KEYS: Record<string, PressKind | "quit" | "weaker" | "fresher"> = {
   " ": "short",
   s: "short",
   short: "short",
@@ -37,6 +37,8 @@ const KEYS: Record<string, PressKind | "quit"> = {
   double: "double",
   c: "hold",
   hold: "hold",
+  b: "weaker",
+  B: "fresher",
   q: "quit",
   quit: "quit",
   "\x03": "quit",
@@ -52,6 +54,8 @@ const WHAT: Record<PressKind, string> = {
 
 export async function run(o: ParsedOptions, ctx: Context): Promise<SimData> {
   const speed = (o.options.speed as number | undefined) ?? 1;
+  const battery = o.options.battery as number | undefined;
+  if (battery !== undefined && !(battery >= 0 && battery <= 100)) throw new UsageError(`--battery ${battery}: give the cell's charge in percent, 0 to 100`);
   if (!(speed > 0) || speed > 1000) throw new UsageError(`--speed ${speed}: give a factor between 0.1 and 1000 (1 = real time); e.g. massager sim --speed 10`);
   const board = resolveBoard(o.options.board as string | undefined);
   const bundleFile = firmwarePath();
@@ -76,6 +80,7 @@ export async function run(o: ParsedOptions, ctx: Context): Promise<SimData> {
     consolePort: o.options["console-port"] as number | undefined,
     bundle,
     keepFirmware: keep,
+    batteryPercent: battery,
     log: (line) => say(`  ${stamp(started?.device.clock.now() ?? 0)}  ${line}`),
   }));
   const d = server.device;
@@ -85,14 +90,21 @@ export async function run(o: ParsedOptions, ctx: Context): Promise<SimData> {
   const taken = o.options["console-port"] === undefined && server.consolePort !== DEFAULT_CONSOLE_PORT;
   say(`  Espruino console: tcp://127.0.0.1:${server.consolePort}${taken ? ` (port ${DEFAULT_CONSOLE_PORT} was taken)` : ""}` +
     ` — massager flash --device sim, or npx espruino -p tcp://127.0.0.1:${server.consolePort}`);
-  say(tty ? "Keys: space short press · l long press (stop) · d double press (next program) · c hold 5 s (console window) · q quit"
-    : "Commands on stdin, one per line: short, long, double, hold, quit (or their keys: space/s, l, d, c, q); SIGINT or SIGTERM stop it too.");
+  say(tty ? "Keys: space short press · l long press (stop) · d double press (next program) · c hold 5 s (pairing and console window) · b / B battery −/+ 10 % · q quit"
+    : "Commands on stdin, one per line: short, long, double, hold, battery N, quit (or their keys: space/s, l, d, c, b, B, q); SIGINT or SIGTERM stop it too.");
 
   const stdin = process.stdin;
+  const cell = (percent: number) => {
+    server.setBattery(Math.max(0, Math.min(100, percent)));
+    say(`  ${stamp(d.clock.now())}  battery: the cell now holds ${Math.round(d.battery.percent)} %`);
+  };
   const act = (key: string) => {
+    const n = /^battery\s+([0-9.]+)$/.exec(key);
+    if (n) return cell(Number(n[1]));
     const what = KEYS[key] ?? KEYS[key.toLowerCase()];
     if (!what) return;
     if (what === "quit") void server.close();
+    else if (what === "weaker" || what === "fresher") cell(d.battery.percent + (what === "weaker" ? -10 : 10));
     else {
       say(`  ${stamp(d.clock.now())}  button: ${WHAT[what]}`);
       server.press(what);

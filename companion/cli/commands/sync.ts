@@ -28,6 +28,8 @@ export function text(d: SyncData): string {
       (d.acked ? `; acknowledged up to #${d.acked}, the device holds ${d.held}` : ""),
   ];
   if (d.gaps || d.retries) lines.push(`link: ${n(d.gaps, "read")} with gaps asked again, ${n(d.retries, "retry", "retries")}`);
+  if (d.adopted) lines.push(`${n(d.adopted, "session")} stored by an older companion now belong to the device's log ${d.logId.toString(16)}`);
+  if (d.endedForBattery) lines.push(`${n(d.endedForBattery, "session")} ended early because the battery ran low; charge the massager`);
   if (d.unlogged) lines.push(`the device could not log ${n(d.unlogged, "session")} (its flash was full); sync more often to keep every session`);
   return lines.join("\n");
 }

@@ -7,17 +7,18 @@ export interface TimeData {
   set_to: number;
   set_to_iso: string;
   uptime_s: number;
-  boot: number;
+  /** The first sequence number this boot gave a record (TIME_SET's bootSeq). */
+  boot_first_seq: number;
   booted_at_iso: string;
 }
 
 export async function run(_o: ParsedOptions, ctx: Context): Promise<TimeData> {
-  const s = await ctx.connect();
+  const s = await ctx.connect({ setClock: false });
   const now = ctx.now();
   const r = await s.client.setTime(now);
-  return { device: s.name, set_to: now, set_to_iso: isoTime(now), uptime_s: r.uptime, boot: r.boot, booted_at_iso: isoTime(now - r.uptime) };
+  return { device: s.name, set_to: now, set_to_iso: isoTime(now), uptime_s: r.uptime, boot_first_seq: r.bootSeq, booted_at_iso: isoTime(now - r.uptime) };
 }
 
 export function text(d: TimeData): string {
-  return `${d.device}: clock set to ${d.set_to_iso} (up since ${d.booted_at_iso}, boot ${d.boot})`;
+  return `${d.device}: clock set to ${d.set_to_iso} (up since ${d.booted_at_iso})`;
 }

@@ -28,7 +28,8 @@
 import { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
 import { VirtualClock } from "./clock.js";
-import { advertisedName, batteryPercentAt, globalsBoard, resolveBoard } from "./profile.js";
+import { advertisedName, batteryPercentAt, batteryRange, globalsBoard, resolveBoard } from "./profile.js";
+import { VirtualBattery } from "./battery.js";
 import { espruinoCheck } from "./bundle-check.js";
 import { detokenise } from "../../../scripts/build/pretokenise.mjs";
 import { describeError } from "./describe-error.js";
@@ -77,10 +78,12 @@ export interface VirtualDeviceOptions {
   hangTimeoutMs?: number;
   /** Real-time limit for running boot code (default 10000 ms). */
   bootTimeoutMs?: number;
-  /** Supply voltage (NRF.getBattery) (default 3.0). */
+  /** The cell's open-circuit voltage at the start (default: full; battery.ts models it from there). */
   batteryVolts?: number;
-  /** Fixed E.getBattery() percentage (default: derived from batteryVolts). */
+  /** The cell's charge at the start, percent (wins over batteryVolts). */
   batteryPercent?: number;
+  /** Noise on every battery reading, ± volts (default 0). */
+  batteryNoiseVolts?: number;
   /** Also write console lines to the host (true = console.log) or to a function. */
   echo?: boolean | ((line: string) => void);
   /** Console lines kept in `console` (default 10000; older lines are dropped). */
@@ -95,6 +98,8 @@ export class VirtualDevice extends EventEmitter {
   readonly flash: Flash;
   readonly nrf: VirtualNrf;
   readonly pins: PinBank;
+  /** The cell (battery.ts): drains with the motor, recovers at rest; tests and `massager sim` set it. */
+  readonly battery: VirtualBattery;
   /** Console lines, oldest first. */
   readonly console: string[] = [];
   /** Uncaught firmware exceptions, as "Name: message". */
@@ -135,8 +140,11 @@ export class VirtualDevice extends EventEmitter {
       dropRate: opts.dropRate,
       seed,
       boardName: advertisedName(profile),
-      batteryVolts: opts.batteryVolts,
+      readBattery: () => this.battery.read(this.clock.now(), this.motorTimeline()),
     });
+    this.battery = new VirtualBattery(batteryRange(profile), {
+      volts: opts.batteryVolts, percent: opts.batteryPercent, noiseVolts: opts.batteryNoiseVolts,
+    }, seededRandom(seed ^ 0x5eed));
     this.pins = new PinBank({
       clock: this.clock,
       secondsAt: (t) => this.secondsAt(t),
@@ -326,13 +334,13 @@ export class VirtualDevice extends EventEmitter {
     return this.realm?.memory();
   }
 
-  /** Supply voltage seen by NRF.getBattery(). */
+  /** The cell's open-circuit voltage (the charge; a reading under the motor sags below it). */
   get batteryVolts(): number {
-    return this.nrf.batteryVolts;
+    return this.battery.empty + ((this.battery.full - this.battery.empty) * this.battery.percent) / 100;
   }
 
   set batteryVolts(v: number) {
-    this.nrf.batteryVolts = v;
+    this.battery.setVolts(v, this.clock.now());
   }
 
   /**
@@ -468,8 +476,9 @@ export class VirtualDevice extends EventEmitter {
     this.wd.enable(auto);
   }
 
+  /** E.getBattery(): the reading, as the board's firmware turns its voltage into a percentage. */
   private batteryPercent(): number {
-    return this.opts.batteryPercent ?? batteryPercentAt(this.board, this.nrf.batteryVolts);
+    return batteryPercentAt(this.board, this.nrf.getBattery());
   }
 
   /** Console output: recorded, echoed, and sent to the BLE UART if a central listens. */

@@ -75,8 +75,6 @@ export interface CentralConnectOptions {
   address?: string;
   /** MTU the central requests; the link uses min(this, board MTU). Default 23. */
   mtu?: number;
-  bonded?: boolean;
-  encrypted?: boolean;
   /** Connection interval in ms (default 7.5). */
   interval?: number;
   /** Packets the radio sends per connection interval (default 4). */
@@ -90,8 +88,6 @@ export interface ConnectionInfo {
   payload: number;
   interval: number;
   packetsPerInterval: number;
-  bonded: boolean;
-  encrypted: boolean;
   startedAt: number;
 }
 
@@ -140,8 +136,8 @@ export interface VirtualNrfOptions {
   seed?: number;
   /** Device name used in the default advertising ("MDBT42Q" → "MDBT42Q 1a2b"). */
   boardName?: string;
-  /** Supply voltage reported by NRF.getBattery() (default 3.0). */
-  batteryVolts?: number;
+  /** What NRF.getBattery() reads: the supply voltage now (the device's battery model). */
+  readBattery?: () => number;
 }
 
 interface Queued {
@@ -155,8 +151,8 @@ export class VirtualNrf extends EventEmitter {
   readonly boardMtu: number;
   readonly txQueueSize: number;
   dropRate: number;
-  /** Supply voltage reported to the firmware; tests may change it. */
-  batteryVolts: number;
+  /** The supply voltage NRF.getBattery() reads (the device's battery model). */
+  readBattery: () => number;
   readonly address: string;
   /** Active GATT table (what a central sees). */
   services: GattTable = new Map();
@@ -185,7 +181,7 @@ export class VirtualNrf extends EventEmitter {
     this.boardMtu = opts.boardMtu ?? 23;
     this.txQueueSize = opts.txQueue ?? 8;
     this.dropRate = Math.min(0.3, Math.max(0, opts.dropRate ?? 0));
-    this.batteryVolts = opts.batteryVolts ?? 3.0;
+    this.readBattery = opts.readBattery ?? (() => 3.0);
     this.rnd = seededRandom((opts.seed ?? 1) ^ 0x9e3779b9);
     const a = Array.from({ length: 6 }, () => randomInt(this.rnd, 256));
     a[0] |= 0xc0; // static random address
@@ -284,9 +280,11 @@ export class VirtualNrf extends EventEmitter {
     const status: Record<string, unknown> = {
       advertising: this.advertising.active,
       connected: !!c,
-      encrypted: !!c?.encrypted,
-      mitm_protected: !!c?.encrypted && !!this.security.mitm,
-      bonded: !!c?.bonded,
+      // the firmware never asks a central to pair (its owners prove a key instead), and a link is
+      // encrypted or bonded only when the peripheral demands it: so never here
+      encrypted: false,
+      mitm_protected: false,
+      bonded: false,
     };
     if (c) status.connected_addr = c.address;
     return status;
@@ -299,7 +297,7 @@ export class VirtualNrf extends EventEmitter {
 
   /** `NRF.getBattery()`: supply voltage. */
   getBattery(): number {
-    return this.batteryVolts;
+    return this.readBattery();
   }
 
   /** `NRF.setConnectionInterval(ms | "auto" | {minInterval, maxInterval})`. */
@@ -377,8 +375,6 @@ export class VirtualNrf extends EventEmitter {
       payload: mtu - 3,
       interval: opts.interval ?? 7.5,
       packetsPerInterval: Math.max(1, opts.packetsPerInterval ?? 4),
-      bonded: !!opts.bonded,
-      encrypted: !!opts.encrypted,
       startedAt: this.clock.now(),
     };
     this.stats.connections++;

@@ -22,8 +22,13 @@ export function globalsBoard(b: BoardProfile): GlobalsBoard {
   return { id: b.id, name: b.name, ledPins: b.ledPins, buttonPin: b.buttonPin, battery: b.battery === "E" ? "E" : "nrf", vars: b.vars, maxPin };
 }
 
+/** A board's cell from empty to full (volts): a coin cell's 2.0…3.0 V, a LiPo's 3.3…4.2 V on Bangle.js 2. */
+export function batteryRange(b: BoardProfile): [number, number] {
+  return b.id === "BANGLEJS2" ? [3.3, 4.2] : [2.0, 3.0];
+}
+
 /** E.getBattery() from the supply voltage, linear over the board's range. */
 export function batteryPercentAt(b: BoardProfile, volts: number): number {
-  const [lo, hi] = b.id === "BANGLEJS2" ? [3.3, 4.2] : [2.0, 3.0];
+  const [lo, hi] = batteryRange(b);
   return Math.round(Math.min(100, Math.max(0, ((volts - lo) / (hi - lo)) * 100)));
 }

@@ -20,12 +20,6 @@ export interface SimLinkModel {
   dropRate?: number;
   /** Seed for the drop pattern. */
   seed?: number;
-  /**
-   * The link is bonded and encrypted (paired with the passkey). On a real adapter the operating
-   * system pairs; the virtual device takes it from here.
-   */
-  bonded?: boolean;
-  encrypted?: boolean;
 }
 
 export interface SimAdvertisement {

@@ -66,7 +66,7 @@ export class LocalSimBackend implements SimBackend {
     const nrf = this.device.nrf;
     nrf.dropRate = model.dropRate ?? this.baseDropRate;
     const c = nrf.centralConnect({
-      mtu: model.mtu ?? 23, interval: model.intervalMs, packetsPerInterval: model.packetsPerInterval, bonded: model.bonded, encrypted: model.encrypted,
+      mtu: model.mtu ?? 23, interval: model.intervalMs, packetsPerInterval: model.packetsPerInterval,
     });
     this.interval = c.interval;
     this.kick();

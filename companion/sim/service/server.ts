@@ -53,6 +53,8 @@ export interface SimServerOptions {
   /** One line per event (boots, console lines, connections). */
   log?: (line: string) => void;
   seed?: number;
+  /** The cell's charge at the start, percent (default: full). */
+  batteryPercent?: number;
 }
 
 export class SimServer {
@@ -104,7 +106,7 @@ export class SimServer {
       );
     const keep = opts.keepFirmware && flash?.exists(".bootcde");
     if (!keep && opts.bundle === undefined) throw new MassagerError("the virtual massager needs the firmware bundle dist/firmware.js; run `npm run build` first");
-    const device = new VirtualDevice({ board: board.id, flash, bundle: keep ? undefined : opts.bundle, seed: opts.seed });
+    const device = new VirtualDevice({ board: board.id, flash, bundle: keep ? undefined : opts.bundle, seed: opts.seed, batteryPercent: opts.batteryPercent });
     const server = new SimServer(opts, device);
     await server.open();
     return server;
@@ -149,6 +151,11 @@ export class SimServer {
   }
 
   /** Press the button: short (starts/pauses), long (stops), double (next program), hold (console window). */
+  /** Sets the cell's charge (percent, at rest), as swapping in a weaker or fresher cell would. */
+  setBattery(percent: number): void {
+    this.device.battery.setPercent(percent, this.device.clock.now());
+  }
+
   press(kind: PressKind, ms?: number): void {
     const d = this.device;
     const clock = d.clock;
