@@ -150,7 +150,8 @@ const onWrite = (e: { data: ArrayBuffer }): void => {
       if (txTimer === undefined) txTick();
       return;
     }
-    // a stream packet has no business here: it breaks the request in progress
+    // a stream packet has no business here: it breaks the request in progress (or, marked first, is one)
+    if (p[0] & HDR_FIRST) rxOn = true;
   } else {
     if (p[0] & HDR_FIRST) {
       rxOn = true;

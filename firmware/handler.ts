@@ -118,10 +118,8 @@ export const handle = (op: number, id: number, flags: number, b: Uint8Array): vo
         }
         case Op.LogAck:
           if (u32(b, 4) !== J[J_LOG_ID]) s = Status.Stale;
-          else {
-            logAck(u32(b, 0));
-            out = pack(ACK_REPLY_LAYOUT, [J[J_ACK], logHeld(J[J_ACK])]);
-          }
+          else if (!logAck(u32(b, 0))) s = Status.NoSpace;
+          else out = pack(ACK_REPLY_LAYOUT, [J[J_ACK], logHeld(J[J_ACK])]);
           break;
         case Op.ProgList:
           out = progList();

@@ -102,14 +102,18 @@ export const logAppend = (rec: Uint8Array): boolean => {
 /**
  * Acknowledges every record up to upTo (clamped to the newest): the ack stored, then the records
  * freed. With the flash too full to store the ack, the acknowledged segments go first to make room.
+ * False when the ack could still not be stored: it holds in RAM until a restart, and the central is
+ * told (the records it covers stay on the device or are freed: either way none is lost).
  */
-export const logAck = (upTo: number): void => {
+export const logAck = (upTo: number): boolean => {
   upTo = Math.min(upTo, logNext - 1);
-  if (upTo > J[J_ACK] && !jSet(J_ACK, upTo)) {
+  let stored = upTo <= J[J_ACK] || jSet(J_ACK, upTo);
+  if (!stored) {
     prune(upTo);
-    jSet(J_ACK, upTo);
+    stored = jSet(J_ACK, upTo);
   }
   prune(J[J_ACK]);
+  return stored;
 };
 
 /** Records stored with seq > from, counted from the segments without reading them. */

@@ -17,7 +17,7 @@ const CURVES = E.toUint8Array(CURVE_TABLE);
 const CUES = E.toUint8Array(CUE_TABLE);
 
 /** The image playing; the step at the last levelAt, where it starts (ms) and its offset in the image. */
-let img = new Uint8Array(0);
+let img: Uint8Array = new Uint8Array(0);
 export let step = 0;
 let stepT = 0;
 let stepO = 0;

@@ -10,10 +10,11 @@ import { crc8 } from "./crc8";
  *
  *   0 key u8 | 1 value u32 | 5 crc8 over bytes 0..4 | 6 0x00 | 7 0x00
  *
- * Slot 0 is the file's header (key J_GEN: its generation), written LAST when a file is started, so a
- * file without a valid header is one whose start a power cut interrupted: ignored and erased. At load
- * the file with the higher generation is replayed in order (the last valid slot of a key wins; a slot
- * torn by a power cut fails its crc and is skipped). A file is started again, with the current values,
+ * A file is started with its header (slot 0, key J_GEN: its generation; the write that creates the
+ * file), then every current value, then a slot saying it is complete (key J_DONE, the same
+ * generation): a file without one is a start that a power cut interrupted, ignored and erased. At load
+ * the complete file with the higher generation is replayed in order (the last valid slot of a key
+ * wins; a slot torn by a power cut fails its crc and is skipped). A file is started again, with the current values,
  * in the other name once it is half full (then the old one is erased): the half left is the margin that
  * keeps the values writable while the flash is too full to start a file; when even that is used up a
  * new value lives in RAM until there is room (set() says false).
@@ -35,14 +36,16 @@ export const J_LOG_ID = 4;
 export const J_PASSKEY = 5;
 const J_KEYS = 6;
 const J_GEN = 0xfe;
+const J_DONE = 0xfd;
 const SLOT = 8;
 const JOURNAL_SLOTS = 32;
 
 /** The values (0 until set). */
 export const J = new Uint32Array(J_KEYS + 1);
-/** Which file is current, and the next free slot's offset in it. */
+/** Which file is current, the next free slot's offset in it, and the keys (bits) whose value is only in RAM. */
 let jf = 0;
 let jo = SLOT;
+let dirty = 0;
 
 const slot = (key: number, v: number): Uint8Array => {
   const b = pack("14111", [key, v, 0, 0, 0]);
@@ -51,38 +54,49 @@ const slot = (key: number, v: number): Uint8Array => {
 };
 
 /**
- * Starts the journal afresh in file f with every value (the header last), then erases the other
+ * Starts the journal afresh in file f: header, every value, the complete mark; then erases the other
  * file. False when the flash has no room for it (the current file stays).
  */
 const jStart = (f: number): boolean => {
   const n = "mcfg" + f;
+  const g = J[J_KEYS] + 1;
   try {
     if (rd(n)) S.erase(n);
+    S.write(n, slot(J_GEN, g), 0, SLOT * JOURNAL_SLOTS);
     let o = SLOT;
-    for (let k = 0; k < J_KEYS; k++) if (J[k]) S.write(n, slot(k, J[k]), (o += SLOT) - SLOT, SLOT * JOURNAL_SLOTS);
-    S.write(n, slot(J_GEN, J[J_KEYS] + 1), 0, SLOT * JOURNAL_SLOTS);
-    J[J_KEYS]++;
+    for (let k = 0; k < J_KEYS; k++) if (J[k]) S.write(n, slot(k, J[k]), (o += SLOT) - SLOT);
+    S.write(n, slot(J_DONE, g), (o += SLOT) - SLOT);
+    J[J_KEYS] = g;
     S.erase("mcfg" + (f ^ 1));
     jf = f;
     jo = o;
+    dirty = 0;
     return true;
   } catch (e) {
     return false;
   }
 };
 
-/** Stores value v under key k. False when the flash had no room: v is kept in RAM only. */
+/**
+ * Stores value v under key k (and any value an earlier call could not store). False when the flash
+ * had no room: v is kept in RAM, and written with the next value that finds room.
+ */
 export const jSet = (k: number, v: number): boolean => {
-  if (J[k] === v) return true;
+  if (J[k] === v && !((dirty >> k) & 1)) return true;
   J[k] = v;
+  dirty |= 1 << k;
+  // half full: start afresh in the other file with every value (the half left is the margin)
   if (jo >= (SLOT * JOURNAL_SLOTS) / 2 && jStart(jf ^ 1)) return true;
-  try {
-    S.write("mcfg" + jf, slot(k, v), jo, SLOT * JOURNAL_SLOTS);
-    jo += SLOT;
-    return true;
-  } catch (e) {
-    return false;
-  }
+  for (let i = 0; i < J_KEYS; i++)
+    if ((dirty >> i) & 1)
+      try {
+        S.write("mcfg" + jf, slot(i, J[i]), jo, SLOT * JOURNAL_SLOTS);
+        jo += SLOT;
+        dirty &= ~(1 << i);
+      } catch (e) {
+        // no room: it stays in RAM (dirty)
+      }
+  return !((dirty >> k) & 1);
 };
 
 /**
@@ -93,7 +107,9 @@ export const jLoad = (legacy: (k: number) => number): void => {
   let best = -1;
   for (let f = 0; f < 2; f++) {
     const b = rd("mcfg" + f);
-    if (b && b[0] === J_GEN && crc8(b, 0, 5) === b[5] && u32(b, 1) > best) {
+    let done = false;
+    for (let o = SLOT; b && o < b.length; o += SLOT) if (b[o] === J_DONE && crc8(b, o, o + 5) === b[o + 5] && u32(b, o + 1) === u32(b, 1)) done = true;
+    if (b && done && b[0] === J_GEN && crc8(b, 0, 5) === b[5] && u32(b, 1) > best) {
       best = u32(b, 1);
       jf = f;
     }

@@ -288,6 +288,8 @@ export const COMMANDS: CommandSpec[] = [
     args: [],
     options: [
       { name: "lock-console", type: "string", arg: "on|off", description: "on: the Bluetooth console (flashing) opens only for a minute after a 5-second button hold" },
+      { name: "require-bond", type: "string", arg: "on|off", description: "gone: `massager pair` makes a massager yours" },
+      { name: "passkey", type: "string", arg: "NNNNNN", description: "gone: `massager pair` makes a massager yours" },
     ],
     example: "massager settings --lock-console on",
     device: true,

@@ -1,5 +1,6 @@
-import { End, SLOT_BASE } from "../../shared/codes";
-import { SyncError } from "../errors";
+import { End, SLOT_BASE, STATUS_TEXT, Status } from "../../shared/codes";
+import { INFO_OWNER, INFO_PROTECTED } from "../../shared/messages";
+import { DeviceStatusError, SyncError } from "../errors";
 import { boardByCode } from "../../shared/boards";
 import type { Info } from "../../shared/messages";
 import type { DeviceFacts, InsertResult, SessionStore } from "../history/store";
@@ -73,6 +74,7 @@ export async function sync(client: DeviceClient, store: SessionStore, opts: Sync
 
   const info = await client.info();
   const logId = info.logId;
+  if (!logId && info.flags & INFO_PROTECTED && !(info.flags & INFO_OWNER)) throw new DeviceStatusError("sync", Status.Denied, STATUS_TEXT[Status.Denied]);
   if (!logId) throw new SyncError(`${link.name} did not say which log it keeps (firmware before protocol 2?); update it with \`massager flash\``);
   const clockSetTo = now();
   const time = await client.setTime(clockSetTo);

@@ -18,7 +18,7 @@ import { MassagerError } from "../errors";
 import { writeBoardJson } from "./boards";
 import { type EspruinoRun, type FlashTarget, describeTarget, espruinoArgs, espruinoCliPath, runEspruinoTools } from "./espruino-tools";
 import { loadBuildScript, packageVersion } from "./project";
-import { detokenise } from "../../scripts/build/pretokenise.mjs";
+import { detokenise, pretokenise } from "../../scripts/build/pretokenise.mjs";
 
 /** The sentence the virtual console sends when it is locked (console.ts), as espruino-tools shows it. */
 const LOCKED_MARK = "console is locked";
@@ -53,8 +53,10 @@ export interface FlashResult {
   bytes: number;
   version: string | null;
   chunks: number;
-  /** The bundle bytes, so a caller can check what the device now runs. */
+  /** The bundle as JavaScript. */
   code: string;
+  /** What goes into `.bootcde` (pretokenised, latin1), so a caller can check what the device now runs. */
+  flashed: string;
   dryRun: boolean;
   /** The command that runs (or, with --dry-run, would run) espruino-tools. */
   command: string;
@@ -77,10 +79,13 @@ export async function flashFirmware(opts: FlashOptions): Promise<FlashResult> {
     const boardFile = writeBoardJson(dir, opts.board);
     const realArgs = espruinoArgs({ target: opts.target, boardFile, file });
     const command = ["node", espruinoCliPath(), ...realArgs].map(shellQuote).join(" ");
-    const chunks = Math.ceil(Buffer.byteLength(code, "latin1") / 1024);
+    // espruino-tools pretokenises it on the way (PRETOKENISE=2): these are the bytes that go into flash
+    const flashed = pretokenise(code);
+    const chunks = Math.ceil(flashed.length / 1024);
     const base = {
       board: opts.board.id,
-      bytes: Buffer.byteLength(code, "latin1"),
+      bytes: flashed.length,
+      flashed,
       version,
       chunks,
       code,

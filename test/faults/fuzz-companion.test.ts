@@ -19,8 +19,8 @@ import { NUS_SERVICE } from "../../companion/sim/board/nrf";
 import { Op, Status } from "../../shared/codes";
 import { DONE, HDR_FIRST, HDR_LAST, HDR_STREAM, Reassembler, decodeMessage, encodeMessage, packetize } from "../../shared/frame";
 import {
-  decodeAckReply, decodeInfo, decodeLogRead, decodeLogReadReply, decodeProgBegin, decodeProgRead, decodeProgWrite, decodeProgramList,
-  decodeSettings, decodeStatus, decodeTimeReply, decodeU16, decodeU32, encodeAckReply, encodeInfo,
+  decodeAckReply, decodeAuth, decodeInfo, decodeLogAck, decodeLogRead, decodeLogReadReply, decodeProgBegin, decodeProgRead, decodeProgWrite,
+  decodeProgramList, decodePair, decodeStatus, decodeTimeReply, decodeU16, decodeU32, encodeAckReply, encodeInfo,
   encodeLogReadReply, encodeProgramList, encodeStatus, encodeTimeReply, encodeU16,
 } from "../../shared/messages";
 import { decodeProgram, encodeProgram } from "../../shared/program";
@@ -43,7 +43,8 @@ describe("the companion's decoders fed random bytes", () => {
     const decoders: [string, (b: Uint8Array) => unknown][] = [
       ["decodeMessage", decodeMessage], ["decodeInfo", decodeInfo], ["decodeStatus", decodeStatus],
       ["decodeTimeReply", decodeTimeReply], ["decodeLogReadReply", decodeLogReadReply], ["decodeAckReply", decodeAckReply],
-      ["decodeProgramList", decodeProgramList], ["decodeU16", decodeU16], ["decodeU32", decodeU32], ["decodeSettings", decodeSettings],
+      ["decodeProgramList", decodeProgramList], ["decodeU16", decodeU16], ["decodeU32", decodeU32], ["decodeAuth", decodeAuth],
+      ["decodePair", decodePair], ["decodeLogAck", decodeLogAck],
       ["decodeLogRead", decodeLogRead], ["decodeProgBegin", decodeProgBegin],
       ["decodeProgWrite", decodeProgWrite], ["decodeProgRead", decodeProgRead],
       ["decodeRecord", (b) => decodeRecord(b, 0)],
@@ -77,10 +78,13 @@ describe("the companion's decoders fed random bytes", () => {
 
 /** Real encodings of every reply body and a program image (what "mostly well-formed" mutates). */
 const validBodies: Uint8Array[] = [
-  encodeInfo({ proto: 1, board: 1, battery: 90, flags: 1, time: 1_800_000_000, uptime: 100, storageFree: 20000, held: 3, newest: 40, acked: 37, unlogged: 0, caps: 31, payload: 50, boot: 2, selected: 0, firmware: "0.1.0" }),
-  encodeStatus({ state: 1, program: 16, step: 2, region: 1, elapsed: 30, planned: 240, level: 50, selected: 16, cue: 0 }),
-  encodeTimeReply({ uptime: 100, boot: 3 }),
-  encodeLogReadReply({ first: 5, count: 10, more: 2, newest: 16 }),
+  encodeInfo({
+    proto: 2, board: 1, battery: 90, batteryState: 0, flags: 1, caps: 127, payload: 50, settings: 0, owners: 0, nonce: new Uint8Array(8),
+    time: 1_800_000_000, uptime: 100, storageFree: 20000, logId: 7, newest: 40, acked: 37, held: 3, unlogged: 0, selected: 0, firmware: "0.1.0",
+  }),
+  encodeStatus({ state: 1, program: 16, step: 2, region: 1, elapsed: 30, planned: 240, level: 50, selected: 16, cue: 0, battery: 80, batteryState: 0, lastEnd: 255 }),
+  encodeTimeReply({ uptime: 100, bootSeq: 3 }),
+  encodeLogReadReply({ logId: 7, first: 5, count: 10, more: 2, newest: 16 }),
   encodeAckReply({ acked: 10, held: 0 }),
   encodeProgramList(16, [{ id: 0, steps: 6, seconds: 240, crc: 0x12345678, name: "Daily 4 min" }, { id: 16, steps: 2, seconds: 40, crc: 1, name: "Mine" }]),
   encodeU16(40),
@@ -170,9 +174,11 @@ const CALLS: [string, (c: DeviceClient, rnd: Random) => Promise<unknown>][] = [
   ["info", (c) => c.info()],
   ["setTime", (c, r) => c.setTime(int(r, 0, 0xffffffff))],
   ["status", (c) => c.status()],
-  ["getSettings", (c) => c.getSettings()],
-  ["logRead", (c, r) => c.logRead(int(r, 0, 100), int(r, 0, 64))],
-  ["ack", (c, r) => c.ack(int(r, 0, 100))],
+  ["setSettings", (c, r) => c.setSettings(int(r, 0, 3))],
+  ["logRead", (c, r) => c.logRead(int(r, 0, 100), int(r, 0, 64), { logId: int(r, 0, 9) })],
+  ["ack", (c, r) => c.ack(int(r, 0, 100), int(r, 0, 9))],
+  ["pair", (c, r) => c.pair(bytes(r, 16))],
+  ["unpair", (c, r) => c.unpair(int(r, 0, 255))],
   ["programs", (c) => c.programs()],
   ["readProgramChunk", (c, r) => c.readProgramChunk(int(r, 0, 20), int(r, 0, 100), int(r, 0, 128))],
   ["progBegin", (c, r) => c.progBegin(int(r, 0, 3), int(r, 1, 600), int(r, 0, 0xffffffff))],

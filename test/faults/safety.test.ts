@@ -5,10 +5,10 @@
  * valid-shaped programs at the edges of the limits (1 or 24 steps, 2 s or 900 s steps, intensity 0
  * or 1, 2 or 16 curve levels, 50 or 2000 ms curve steps, 1800 s in all), and programs just past a
  * limit. The device accepts exactly what the shared validator accepts; every accepted program is
- * started over BLE and either runs to its end or has its link cut at a random moment. Always: the
- * motor duty never exceeds the cap (0.85), a session never runs past the longest session (1800 s)
- * and ends exactly when its program does, the motor ends off with no timer left, and a session
- * started over BLE stops at the very moment the link is lost (logged as link-lost).
+ * started over BLE and, in half of the runs, has its link cut at a random moment. Always: the motor
+ * duty never exceeds the cap (0.85), a session never runs past the longest session (1800 s) and ends
+ * exactly when its program does, the motor ends off with no timer left, and a session started over
+ * BLE runs on to its end when the link is lost (the person holds the device; its button stops it).
  *
  * 500 random button sequences (presses and releases at random times: taps, double presses, long
  * and very long holds, pauses): the duty never exceeds the cap, a long press during a session
@@ -20,7 +20,7 @@ import { describe, expect, it } from "vitest";
 import type { VirtualDevice } from "../../companion/sim/board/device";
 import { Central } from "../helpers/central";
 import { End, Op, SLOT_BASE, State, Status } from "../../shared/codes";
-import { PROGRAM_MAX_BYTES, CURVE_MAX_POINTS, CURVE_MIN_POINTS, CURVE_STEP_MAX_MS, CURVE_STEP_MIN_MS, LONGEST_SESSION_S, MAX_STEPS, MOTOR_DUTY_MAX, NAME_MAX_BYTES, SLOTS, STEP_MAX_S, STEP_MIN_S } from "../../shared/limits";
+import { PROGRAM_MAX_BYTES, CURVE_MAX_POINTS, CURVE_MIN_POINTS, CURVE_STEP_MAX_MS, CURVE_STEP_MIN_MS, LONGEST_SESSION_S, MAX_STEPS, MOTOR_DUTY_MAX, NAME_MAX_BYTES, SLOTS, STEP_MAX_S, STEP_MIN_S, TRUST_HOLD_MS, TRUST_WINDOW_MS } from "../../shared/limits";
 import { decodeInfo, decodeProgramError, decodeStatus, encodeU32 } from "../../shared/messages";
 import { decodeProgram, describeProgramError, encodeProgram, PATTERN_CUSTOM, type Program, type Step } from "../../shared/program";
 import { validateProgram } from "../../shared/validate";
@@ -167,6 +167,8 @@ describe("safety over random programs", () => {
       expect(total).toBeLessThanOrEqual(LONGEST_SESSION_S);
       if (total === LONGEST_SESSION_S) stats.longest++;
       const from = motorLive(dev).length;
+      // a fresh cell for each (hours of motor drain it down; the battery's own cues are tested apart)
+      dev.battery.setPercent(100, dev.clock.now());
       const t0 = dev.clock.now();
       expect(c.request(Op.Start, [SLOT_BASE + slot]).status).toBe(Status.Ok);
       // cut the link at a random moment in half of the sessions, else run to the end
@@ -174,12 +176,13 @@ describe("safety over random programs", () => {
       if (cutAt > 0) {
         dev.advance(t0 + cutAt - dev.clock.now());
         c.disconnect();
-        expect(dev.motor, "a BLE session stops the moment its link is lost").toBe(0);
-        const tl = motorLive(dev);
-        expect(tl[tl.length - 1].t).toBeLessThanOrEqual(t0 + cutAt);
+        const again = connect(dev);
+        expect(decodeStatus(again.request(Op.Status).body)!.state, "a BLE session runs on when its link is lost").toBe(State.Running);
+        again.disconnect();
         stats.cut++;
-      } else {
-        dev.advance(total * 1000 + 2000);
+      }
+      {
+        dev.advance(t0 + total * 1000 + 2000 - dev.clock.now());
         const tl = motorLive(dev);
         const last = tl[tl.length - 1];
         expect(last.v).toBe(0);
@@ -187,7 +190,7 @@ describe("safety over random programs", () => {
         if (tl.length > from) expect(last.t - t0).toBeLessThanOrEqual(total * 1000);
         expect(last.t - t0).toBeLessThanOrEqual(LONGEST_SESSION_S * 1000);
         stats.ranToEnd++;
-        c.disconnect();
+        if (cutAt <= 0) c.disconnect();
       }
       expect(maxDuty(dev, from)).toBeLessThanOrEqual(CAP);
       expect(dev.motor).toBe(0);
@@ -196,12 +199,9 @@ describe("safety over random programs", () => {
       // the record says how it ended and for how long it ran
       const rec = c.readLog(decodeInfo(c.info().body)!.newest - 1, 1).records[0];
       expect(rec.planned).toBe(total);
-      expect(rec.end).toBe(cutAt > 0 ? End.LinkLost : End.Finished);
-      const ran = rec.regions[0] + rec.regions[1] + rec.regions[2];
-      expect(ran).toBeLessThanOrEqual(total);
-      if (cutAt > 0) expect(Math.abs(ran - cutAt / 1000)).toBeLessThanOrEqual(1.5);
-      else expect(ran).toBe(total);
-      if (stats.accepted % 100 === 0) c.request(Op.LogAck, encodeU32(decodeInfo(c.info().body)!.newest));
+      expect(rec.end).toBe(End.Finished);
+      expect(rec.regions[0] + rec.regions[1] + rec.regions[2]).toBe(total);
+      if (stats.accepted % 100 === 0) c.ack(decodeInfo(c.info().body)!.newest);
     }
     console.log(`${PROGRAMS} programs in ${Date.now() - t} ms:`, stats);
     expect(stats.accepted).toBeGreaterThan(500);
@@ -227,8 +227,11 @@ describe("safety over random button sequences", () => {
     const t = Date.now();
     for (let q = 0; q < SEQUENCES; q++) {
       const from = motorLive(dev).length;
+      dev.battery.setPercent(100, dev.clock.now());
       const events = int(rnd, 1, 10);
       const log: string[] = [];
+      // a 5-second hold while idle opens the trust window: a timer of its own for a minute
+      let trust = false;
       for (let e = 0; e < events; e++) {
         const kind = rnd();
         const hold = kind < 0.55 ? int(rnd, 40, 900) : kind < 0.7 ? int(rnd, 900, 1499) : kind < 0.95 ? int(rnd, 1500, 4000) : int(rnd, 4800, 6500);
@@ -245,6 +248,8 @@ describe("safety over random button sequences", () => {
           expect(active()).toBe(false);
           longStops++;
         }
+        // (both edges are debounced alike: a hold past 5 s opens it)
+        if (hold > TRUST_HOLD_MS && !wasActive && !active()) trust = true;
         dev.buttonUp();
         log.push(`${wasActive ? "A" : "i"}${hold}`);
         // a gap: a double press, a short wait, or a pause of up to a minute
@@ -271,12 +276,12 @@ describe("safety over random button sequences", () => {
           longStops++;
         }
       }
-      dev.advance(3000); // buzzes and gesture timers end
+      dev.advance(trust ? TRUST_WINDOW_MS + 3000 : 3000); // buzzes, gesture timers and the trust window end
       expect(active(), `sequence ${q}: ${log.join(" ")}`).toBe(false);
       expect(dev.motor, `sequence ${q}: the motor ends off`).toBe(0);
-      expect(dev.pendingTimers(), `sequence ${q}: no timer left`).toBe(0);
+      expect(dev.pendingTimers(), `sequence ${q}: no timer left (${log.join(" ")}) at ${dev.clock.now()}: ${JSON.stringify(dev.clock.firmwareTimers())}`).toBe(0);
       expect(maxDuty(dev, from)).toBeLessThanOrEqual(CAP);
-      if (q % 100 === 99) c.request(Op.LogAck, encodeU32(decodeInfo(c.info().body)!.newest));
+      if (q % 100 === 99) c.ack(decodeInfo(c.info().body)!.newest);
     }
     console.log(`${SEQUENCES} sequences in ${Date.now() - t} ms: ${longStops} long-press stops, ${natural} ran to their end`);
     expect(longStops).toBeGreaterThan(100);

@@ -158,7 +158,7 @@ describe("BLE requests", () => {
     expect(c.upload(1, encodeProgram(SHORT)).status).toBe(Status.Ok);
     for (let i = 0; i < 30; i++) runSession(dev, c, SLOT_BASE + 1, 8000);
     const from = c.stream.length;
-    const m = c.request(Op.LogRead, encodeLogRead({ after: 0, max: 30, window: STREAM_WINDOW }));
+    const m = c.request(Op.LogRead, encodeLogRead({ after: 0, max: 30, window: STREAM_WINDOW, logId: 0 }));
     expect(decodeLogReadReply(m.body)).toMatchObject({ first: 1, count: 30 });
     const total = Math.ceil((30 * 20) / 19);
     const got = () => c.stream.length - from;

@@ -35,7 +35,7 @@ export class Central {
   payload = 20;
   /** From the last INFO: the device's log id and this connection's nonce. */
   logId = 0;
-  nonce = new Uint8Array(8);
+  nonce: Uint8Array = new Uint8Array(8);
   /** After auth(): the link's session key and the last counter signed (requests are then signed). */
   sessionKey: Uint8Array | null = null;
   counter = 0;
@@ -81,7 +81,7 @@ export class Central {
   request(op: number, body: Uint8Array | number[] | null = null, opts: { id?: number; maxMs?: number; unsigned?: boolean } = {}): Message {
     const id = opts.id ?? this.allocId();
     const from = this.messages.length;
-    let b = body ? Uint8Array.from(body) : new Uint8Array(0);
+    let b: Uint8Array = body ? Uint8Array.from(body) : new Uint8Array(0);
     let flags = 0;
     if (this.sessionKey && !opts.unsigned) {
       const ctr = ++this.counter;

@@ -166,7 +166,7 @@ describe("days are local calendar days", () => {
     try {
       expect(dayOf(unix)).toBe(parseDate("2026-11-24"));
       const r = computeReport(
-        [{ device_id: "d", seq: 1, start_unix: unix, time_source: "clock", program: 0, program_name: "Daily 4 min",
+        [{ device_id: "d", log_id: 1, seq: 1, start_unix: unix, time_source: "clock", program: 0, program_name: "Daily 4 min",
            planned_s: 240, actual_s: 240, front_s: 80, crown_s: 80, back_s: 80, end_reason: "finished", battery: 90 }],
         { today: parseDate("2026-11-25")! },
       );
@@ -181,7 +181,7 @@ describe("days are local calendar days", () => {
 
   it("windows end today: a session 30 days back is outside the last 30 days, 29 days back inside", () => {
     const at = (date: string, front: number) => ({
-      device_id: "d", seq: front, start_unix: Date.parse(date + "T12:00:00Z") / 1000, time_source: "clock", program: 0,
+      device_id: "d", log_id: 1, seq: front, start_unix: Date.parse(date + "T12:00:00Z") / 1000, time_source: "clock", program: 0,
       program_name: null, planned_s: 240, actual_s: front, front_s: front, crown_s: 0, back_s: 0, end_reason: "stopped", battery: null,
     });
     const r = computeReport([at("2026-10-26", 60), at("2026-10-27", 120)], { today: parseDate("2026-11-25")! });

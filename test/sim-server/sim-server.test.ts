@@ -119,7 +119,7 @@ describe("massager sim", () => {
     const dir = tempDir();
     const sim = await startSim(dir);
     const c = await client(dir);
-    await c.client.setSettings({ flags: Setting.LockConsole, passkey: "" });
+    await c.client.setSettings(Setting.LockConsole);
     await c.close(); // the firmware's new services apply once the central has gone
     sim.device.clock.stopRealtime();
     expect(sim.status().uartEnabled).toBe(false);

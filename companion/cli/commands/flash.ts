@@ -77,7 +77,7 @@ export async function run(o: ParsedOptions, ctx: Context): Promise<FlashData> {
   let boot: number | undefined;
   if (sim && before) {
     const after = await simStatus(sim);
-    const bytes = Buffer.from(r.code, "latin1");
+    const bytes = Buffer.from(r.flashed, "latin1");
     verified = after.firmwareCrc === crc32(bytes, 0, bytes.length, 0) && after.bootCount > before.bootCount && after.state === "running";
     boot = after.bootCount;
     if (!verified)

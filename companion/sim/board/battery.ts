@@ -65,9 +65,14 @@ export class VirtualBattery {
     this.setPercent(((volts - this.empty) / (this.full - this.empty)) * 100, now);
   }
 
+  /** Virtual time (ms) the model is integrated to: a reading needs the motor's duty from here on. */
+  get since(): number {
+    return this.at;
+  }
+
   /**
    * The voltage a reading gets at `now`, after integrating the motor's duty from the last reading:
-   * `duty` holds the (time ms, duty) changes of the motor pin, in time order.
+   * `duty` holds the (time ms, duty) changes of the motor pin, in time order, from `since` at least.
    */
   read(now: number, duty: { t: number; v: number }[]): number {
     let d = 0;

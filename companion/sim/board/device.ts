@@ -140,7 +140,7 @@ export class VirtualDevice extends EventEmitter {
       dropRate: opts.dropRate,
       seed,
       boardName: advertisedName(profile),
-      readBattery: () => this.battery.read(this.clock.now(), this.motorTimeline()),
+      readBattery: () => this.battery.read(this.clock.now(), this.pins.since(this.board.motorPin, this.battery.since)),
     });
     this.battery = new VirtualBattery(batteryRange(profile), {
       volts: opts.batteryVolts, percent: opts.batteryPercent, noiseVolts: opts.batteryNoiseVolts,

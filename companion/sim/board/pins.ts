@@ -138,6 +138,22 @@ export class PinBank {
     return (this.outputs.get(pin)?.timeline ?? []).map((s) => ({ ...s }));
   }
 
+  /**
+   * The level a pin had at `tMs` (as a sample at `tMs`), then its changes after it: the part of the
+   * timeline a reader that went through it up to `tMs` has not seen (found by halving, not scanning).
+   */
+  since(pin: number, tMs: number): PinSample[] {
+    const tl = this.outputs.get(pin)?.timeline ?? [];
+    let lo = 0;
+    let hi = tl.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (tl[mid].t <= tMs) lo = mid + 1;
+      else hi = mid;
+    }
+    return [{ t: tMs, v: lo > 0 ? tl[lo - 1].v : 0 }, ...tl.slice(lo).map((x) => ({ ...x }))];
+  }
+
   /** Output level at virtual time `tMs` (0 before the first change). */
   levelAt(pin: number, tMs: number): number {
     const tl = this.outputs.get(pin)?.timeline ?? [];

@@ -366,10 +366,34 @@ export class ConsoleServer {
     const client = { socket, repl };
     this.client = client;
     this.opts.log?.("console: client connected");
-    socket.on("data", (buf: Buffer) => repl.input(buf.toString("latin1")));
+    const bytesIn = latin1FromTools();
+    socket.on("data", (buf: Buffer) => repl.input(bytesIn(buf)));
     socket.on("close", () => {
       if (this.client === client) this.client = undefined;
       this.opts.log?.("console: client disconnected");
     });
   }
+}
+
+/**
+ * What espruino-tools means to type, from what its TCP transport sends: it writes its strings as
+ * UTF-8, so a character 0x80–0xFF (a pretokenised bundle is full of them) arrives as C2 or C3 and a
+ * continuation byte; over BLE and serial it goes as the one byte it is. espruino-tools escapes every
+ * byte C2–F4 it means literally (\xNN), so a raw C2/C3 lead can only be such a pair: it becomes the
+ * one byte again, and everything else passes as it is (a pair cut between two reads is kept for the
+ * next).
+ */
+function latin1FromTools(): (buf: Buffer) => string {
+  let lead = -1;
+  return (buf) => {
+    let s = "";
+    for (const b of buf) {
+      if (lead >= 0) {
+        s += b >= 0x80 && b <= 0xbf ? String.fromCharCode(((lead & 0x1f) << 6) | (b & 0x3f)) : String.fromCharCode(lead, b);
+        lead = -1;
+      } else if (b === 0xc2 || b === 0xc3) lead = b;
+      else s += String.fromCharCode(b);
+    }
+    return s;
+  };
 }
