@@ -81,8 +81,9 @@ export const progBytes = (id: number): Uint8Array | undefined => {
   if (progExists(id)) return committed(fname(id - SLOT_BASE, act[id - SLOT_BASE]));
 };
 
+/** Ids between the presets and SLOT_BASE name nothing: never index `act` with them (Espruino throws on a negative index). */
 export const progExists = (id: number): boolean => {
-  return id < PRESET_COUNT || act[id - SLOT_BASE] >= 0;
+  return id < PRESET_COUNT || (id >= SLOT_BASE && id < SLOT_BASE + SLOTS && act[id - SLOT_BASE] >= 0);
 };
 
 /** Program id decoded and validated again (a program is never obeyed beyond the limits), or a Status. */
