@@ -318,11 +318,6 @@ export class VirtualDevice extends EventEmitter {
     return this.realm?.global;
   }
 
-  /** Rough `process.memory()` of the firmware. */
-  memory(): { free: number; usage: number; total: number } | undefined {
-    return this.realm?.memory();
-  }
-
   /** Supply voltage seen by NRF.getBattery(). */
   get batteryVolts(): number {
     return this.nrf.batteryVolts;
