@@ -108,7 +108,6 @@ export class InterpreterCentral {
       const before = this.dev.now;
       await this.dev.untilNotified({ mask: HDR_STREAM, value: HDR_STREAM, count: more, maxMs: 40 * stepMs, stepMs }, ...credit);
       waited += Math.max(stepMs, this.dev.now - before);
-      if (process.env.DBG) console.log("it", seen, got(), more, this.dev.now - before, waited);
     }
     const packets = this.stream.slice(from, from + want);
     const data = new Uint8Array(bytes);
