@@ -68,8 +68,8 @@ describeInterpreter("custom programs on the real interpreter", () => {
     expect(await ids(c)).toEqual({ selected: id, ids: [0, 1, 2, id] });
     expect((await c.request(Op.ProgDelete, [id])).status).toBe(Status.Ok);
     expect(await ids(c)).toEqual({ selected: 0, ids: [0, 1, 2] });
-    for (const [op, body] of [[Op.Start, [id]], [Op.ProgSelect, [id]], [Op.ProgDelete, [id]], [Op.ProgRead, encodeProgRead({ id, offset: 0, len: 16 })]] as const)
-      expect((await c.request(op, body)).status, `op 0x${op.toString(16)}`).toBe(Status.NoEntry);
+    const gone: Array<[number, number[] | Uint8Array]> = [[Op.Start, [id]], [Op.ProgSelect, [id]], [Op.ProgDelete, [id]], [Op.ProgRead, encodeProgRead({ id, offset: 0, len: 16 })]];
+    for (const [op, body] of gone) expect((await c.request(op, body)).status, `op 0x${op.toString(16)}`).toBe(Status.NoEntry);
     expect(await dev.eval<string[]>('require("Storage").list(/^mprog/)')).toEqual([]);
 
     await dev.reboot();
