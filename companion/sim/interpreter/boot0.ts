@@ -3,7 +3,9 @@
  * Espruino lacks, and the driver's hooks), concatenated in order inside one function, after the
  * harness options as `var O`. Plain Espruino-safe JavaScript: the interpreter runs it from flash.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** What the shims need to know about the board they stand in for. */
 export interface Boot0Options {
@@ -23,7 +25,21 @@ const PARTS = ["core", "clock", "pins", "nrf", "board", "link"];
 
 let sources: string[] | undefined;
 
+/** The shims' folder: beside this file, or, when this file was bundled elsewhere (the benchmarks), in the project above. */
+function partsDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  if (existsSync(path.join(dir, "boot0", "core.js"))) return path.join(dir, "boot0");
+  for (; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const p = path.join(dir, "companion", "sim", "interpreter", "boot0");
+    if (existsSync(path.join(p, "core.js"))) return p;
+  }
+  throw new Error("the interpreter's .boot0 shims (companion/sim/interpreter/boot0/) were not found");
+}
+
 export function boot0Source(o: Boot0Options): string {
-  sources ??= PARTS.map((p) => readFileSync(new URL(`./boot0/${p}.js`, import.meta.url), "utf8"));
+  if (!sources) {
+    const dir = partsDir();
+    sources = PARTS.map((p) => readFileSync(path.join(dir, `${p}.js`), "utf8"));
+  }
   return `(function () {\nvar O = ${JSON.stringify(o)};\n${sources.join("\n")}\n})();\n`;
 }

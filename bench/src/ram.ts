@@ -1,0 +1,172 @@
+/**
+ * RAM on the real interpreter: Espruino 2v29 built for Linux with a Puck.js pool of 2,630
+ * variables (ESPRUINO_BIN; companion/sim/interpreter/), the bundle booted from flash as a board
+ * boots it. The firmware's own variables are the interpreter's process.memory().usage (after a
+ * garbage collection) less the harness's own: the same .boot0 and driver link booted with a
+ * trivial bundle. Peaks are the highest usage sampled at every firmware callback the harness runs,
+ * every notification and every pin write during a scenario, less the same baseline.
+ *
+ * Budgets (issue 10): ≤ 900 after boot; ≤ 1,300 at the peak of a sync of 128 records, of an upload
+ * and commit of the largest program, and of a session of it. A miss fails `npm run bench` (run.mjs).
+ * Variables here are 17 bytes, 13 on a board: strings and typed arrays take about a quarter more
+ * variables there, which the budgets leave room for.
+ */
+import { VirtualDevice } from "../../companion/sim/device";
+import { InterpreterCentral } from "../../companion/sim/interpreter/central";
+import { InterpreterDevice } from "../../companion/sim/interpreter/device";
+import type { FlashFile } from "../../companion/sim/interpreter/flash-image";
+import { ESPRUINO_BIN_HINT, espruinoBin } from "../../companion/sim/interpreter/locate";
+import { Central } from "../../test/helpers/central";
+import { Status } from "../../shared/codes";
+import { PRESET_COUNT, PRESET_NAMES, presetProgram } from "../../shared/presets";
+import { encodeProgram, totalSeconds } from "../../shared/program";
+import { type Figure, fig, firmwareSource, largestProgram, runSuite } from "./lib";
+
+const BOARD = "PUCKJS";
+const VOLTS = 2.9;
+const BOOT_BUDGET = 900;
+const PEAK_BUDGET = 1300;
+const RECORDS = 128;
+/** Debounce + the double-press window: a short press acts this long after its release. */
+const SHORT_ACTS_AFTER_RELEASE = 25 + 350;
+
+runSuite("ram", async () => {
+  const bin = espruinoBin();
+  if (!bin) return { figures: [], skipped: ESPRUINO_BIN_HINT };
+  const bundle = firmwareSource();
+  const boot = (b: string, files?: FlashFile[]) => InterpreterDevice.boot({ bin, bundle: b, board: BOARD, volts: VOLTS, files });
+  const figures: Figure[] = [];
+  const details: Record<string, unknown> = {};
+  const problems: string[] = [];
+
+  // ---- the harness's own use, and the cost of a function
+  const base = await usage(await boot("0;"));
+  const total = base.total;
+  // 100 names in a module's scope (as the bundle's functions are), kept alive by one closure
+  const scope = (value: (i: number) => string) =>
+    `(function(){var ${Array.from({ length: 100 }, (_, i) => `f${i}=${value(i)}`).join(",")};global.k=function(){return f0;};})();`;
+  const fns = await usage(await boot(scope((i) => `function(a){return a+${i};}`)));
+  const nums = await usage(await boot(scope((i) => String(i))));
+  figures.push(
+    fig({ id: "ram.harness", figure: "Harness's own use (.boot0 shims + driver link, trivial bundle), subtracted below", value: base.usage, unit: "vars", how: `of ${total}` }),
+    fig({ id: "ram.perFunction", figure: "One live function of one parameter, named in a module's scope (100 of them)", value: (fns.usage - base.usage) / 100, unit: "vars", how: `a number named there: ${(nums.usage - base.usage) / 100}` }),
+  );
+
+  // ---- after boot
+  const fresh = await boot(bundle);
+  const afterBoot = (await usage(fresh, false)).usage - base.usage;
+  await fresh.close();
+  figures.push(fig({ id: "ram.boot", figure: "Firmware after boot", value: afterBoot, unit: "vars", cmp: "<=", targetValue: BOOT_BUDGET, hard: true }));
+
+  // ---- sync of 128 records (made on the virtual device, its flash files booted here)
+  const logged = twin();
+  for (let i = 0; i < RECORDS; i++) {
+    logged.pressButton(100);
+    logged.advance(500);
+    logged.pressButton(1700);
+    logged.advance(200);
+  }
+  const sync = await scenario(await boot(bundle, filesOf(logged)), async (dev) => {
+    const c = await central(dev);
+    const s = await c.sync();
+    if (s.records.length !== RECORDS || s.reads !== 1) throw new Error(`the sync read ${s.records.length} records in ${s.reads} reads`);
+  });
+  figures.push(peakFigure("ram.sync128", `Firmware at the peak of a sync of ${RECORDS} records (50 B payload, credits, ack)`, sync));
+
+  // ---- upload and commit of the largest program
+  const image = encodeProgram(largestProgram());
+  const upload = await scenario(await boot(bundle), async (dev) => {
+    const c = await central(dev);
+    const r = await c.upload(0, image);
+    if (r.status !== Status.Ok) throw new Error(`PROG_COMMIT answered status ${r.status}`);
+  });
+  figures.push(peakFigure("ram.upload", `Firmware at the peak of an upload and commit of the largest program (${image.length} B)`, upload));
+
+  // ---- a session of the largest program (committed on the virtual device: its commit here may run out)
+  const committed = twin();
+  const tc = new Central(committed);
+  tc.connect({ mtu: 53 });
+  tc.info();
+  if (tc.upload(0, image).status !== Status.Ok) throw new Error("the virtual device refused the largest program");
+  tc.disconnect();
+  const session = await scenario(await boot(bundle, filesOf(committed)), async (dev) => {
+    await dev.press(100);
+    await dev.advance(SHORT_ACTS_AFTER_RELEASE + totalSeconds(largestProgram()) * 1000 + 1000);
+  });
+  figures.push(peakFigure("ram.sessionLargest", "Firmware at the peak of a session of the largest program (to its end)", session));
+
+  // ---- a session of each preset, for the record
+  for (let i = 0; i < PRESET_COUNT; i++) {
+    const r = await scenario(await boot(bundle), async (dev) => {
+      for (let k = 0; k < i; k++) {
+        await dev.press(80);
+        await dev.advance(120);
+        await dev.press(80);
+        await dev.advance(3000);
+      }
+      await dev.memory({ resetPeak: true }); // the selection's buzz is not the session
+      await dev.press(100);
+      await dev.advance(SHORT_ACTS_AFTER_RELEASE + totalSeconds(presetProgram(i)!) * 1000 + 1000);
+    });
+    figures.push(peakFigure(`ram.preset${i}`, `Firmware at the peak of a session of "${PRESET_NAMES[i]}"`, r, false));
+  }
+
+  return {
+    figures,
+    details,
+    problems,
+    assumptions: [
+      `interpreter: ${bin} (Espruino 2v29 for Linux, pool of ${total} variables of 17 bytes; a Puck.js has the same pool of 13-byte variables)`,
+      "firmware = usage − the harness booted with a trivial bundle; peaks sampled at every firmware callback, notification and pin write",
+      "a scenario that runs out of memory is reported as the whole pool the harness leaves the firmware (a lower bound) and misses its budget",
+    ],
+  };
+
+  /** process.memory() after a garbage collection; closes the device unless told not to. */
+  async function usage(dev: InterpreterDevice, close = true) {
+    const m = await dev.memory();
+    if (close) await dev.close();
+    return m;
+  }
+
+  /** Runs a scenario from a reset peak; its firmware peak, or the whole pool left if it ran out. */
+  async function scenario(dev: InterpreterDevice, body: (dev: InterpreterDevice) => Promise<void>) {
+    try {
+      await dev.memory({ resetPeak: true });
+      await body(dev);
+      const m = await dev.memory();
+      if (dev.errors.length) throw new Error(dev.errors.join(" | "));
+      return { peak: m.peak - base.usage, after: m.usage - base.usage, ran: "to its end" };
+    } catch (e) {
+      const msg = (e as Error).message.split("\n")[0];
+      problems.push(msg);
+      return { peak: total - base.usage, after: NaN, ran: /memory/i.test(msg) ? "out of memory" : `failed: ${msg}` };
+    } finally {
+      await dev.close();
+    }
+  }
+
+  function peakFigure(id: string, figure: string, r: { peak: number; after: number; ran: string }, budget = true): Figure {
+    details[id] = r;
+    const note = r.ran === "to its end" ? `${r.after} after it` : `${r.ran}: the whole pool the harness leaves, a lower bound`;
+    return budget ? fig({ id, figure, value: r.peak, unit: "vars", cmp: "<=", targetValue: PEAK_BUDGET, hard: true, note }) : fig({ id, figure, value: r.peak, unit: "vars", note });
+  }
+});
+
+function twin(): VirtualDevice {
+  const d = new VirtualDevice({ bundle: firmwareSource(), board: BOARD, batteryVolts: VOLTS });
+  d.advance(0);
+  return d;
+}
+
+/** A virtual device's Storage files, but its boot code (the interpreter gets its own). */
+function filesOf(dev: VirtualDevice): FlashFile[] {
+  return dev.flash.list().filter((n) => !n.startsWith(".boot")).map((name) => ({ name, bytes: dev.flash.readBytes(name)! }));
+}
+
+async function central(dev: InterpreterDevice): Promise<InterpreterCentral> {
+  const c = new InterpreterCentral(dev);
+  await c.connect({ mtu: 53 });
+  if ((await c.info()).status !== Status.Ok) throw new Error("INFO failed");
+  return c;
+}
