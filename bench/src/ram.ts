@@ -16,11 +16,11 @@ import { InterpreterCentral } from "../../companion/sim/interpreter/central";
 import { InterpreterDevice } from "../../companion/sim/interpreter/device";
 import type { FlashFile } from "../../companion/sim/interpreter/flash-image";
 import { ESPRUINO_BIN_HINT, espruinoBin } from "../../companion/sim/interpreter/locate";
-import { Central } from "../../test/helpers/central";
+import { push } from "../../companion/device/upload";
 import { Status } from "../../shared/codes";
 import { PRESET_COUNT, PRESET_NAMES, presetProgram } from "../../shared/presets";
 import { encodeProgram, totalSeconds } from "../../shared/program";
-import { type Figure, fig, firmwareSource, largestProgram, runSuite } from "./lib";
+import { type Figure, connectSim, fig, firmwareSource, largestProgram, runSuite } from "./lib";
 
 const BOARD = "PUCKJS";
 const VOLTS = 2.9;
@@ -84,11 +84,9 @@ runSuite("ram", async () => {
 
   // ---- a session of the largest program (committed on the virtual device: its commit here may run out)
   const committed = twin();
-  const tc = new Central(committed);
-  tc.connect({ mtu: 53 });
-  tc.info();
-  if (tc.upload(0, image).status !== Status.Ok) throw new Error("the virtual device refused the largest program");
-  tc.disconnect();
+  const s = await connectSim(committed, { mtu: 53 });
+  await push(s.client, largestProgram(), { slot: 0 });
+  await s.close();
   const session = await scenario(await boot(bundle, filesOf(committed)), async (dev) => {
     await dev.press(100);
     await dev.advance(SHORT_ACTS_AFTER_RELEASE + totalSeconds(largestProgram()) * 1000 + 1000);

@@ -34,6 +34,9 @@ export interface InterpreterOptions {
   commandTimeoutMs?: number;
 }
 
+/** NRF.getAddress() on the interpreter (the firmware names itself by its last bytes). */
+const ADDRESS = "c7:3a:10:55:1a:2b";
+
 export interface PinSample {
   t: number;
   v: number;
@@ -60,6 +63,9 @@ export class InterpreterDevice {
   private readonly timeout: number;
   private readonly pins = new Map<number, PinSample[]>();
   private readonly notifyListeners = new Set<(p: Uint8Array) => void>();
+  private readonly disconnectListeners = new Set<(reason: number) => void>();
+  /** The device's BLE address. */
+  readonly address = ADDRESS;
   private readonly values: string[] = [];
   private memo?: MemoryFigures;
   private readonly fwErrors: string[] = [];
@@ -90,7 +96,7 @@ export class InterpreterDevice {
       driven: (o.clock ?? "driven") === "driven",
       volts,
       percent: board.battery === "E" ? batteryPercentAt(board, volts) : undefined,
-      address: "c7:3a:10:55:1a:2b random",
+      address: `${ADDRESS} random`,
     });
     const enc = new TextEncoder();
     const files: FlashFile[] = [
@@ -235,6 +241,12 @@ export class InterpreterDevice {
     return () => this.notifyListeners.delete(fn);
   }
 
+  /** Links that end (either side), with the reason the firmware was given; returns the unsubscribe. */
+  onDisconnect(fn: (reason: number) => void): () => void {
+    this.disconnectListeners.add(fn);
+    return () => this.disconnectListeners.delete(fn);
+  }
+
   /** process.memory() after a garbage collection, and the peak sampled since the last reset. */
   async memory(opts: { resetPeak?: boolean } = {}): Promise<MemoryFigures> {
     this.memo = undefined;
@@ -286,6 +298,8 @@ export class InterpreterDevice {
       this.memo = { usage, peak: Math.max(peak, usage), total };
     } else if (kind === "R") {
       this.values.push(rest);
+    } else if (kind === "X") {
+      for (const fn of this.disconnectListeners) fn(Number(rest));
     } else if (kind === "A") {
       this.advertised.push(rest);
     } else if (kind === "U") {

@@ -2,7 +2,8 @@
  * .boot0, part 4: `NRF`, which the Linux build lacks. The services object given to setServices is
  * kept (the board keeps it too, to serve writes); updateServices checks each value against its
  * characteristic's maxLen (the initial value's length by default) as the real stack does, and
- * prints a notification as @@N<base64> only while a central is connected and subscribed.
+ * prints a notification as @@N<base64> only while a central is connected and subscribed; a link
+ * that ends prints @@X<reason>.
  * The central: H.c(mtu, bonded, encrypted, svc, chr) connects, subscribes and picks the
  * characteristic H.w(base64) writes a packet to (one event {data: ArrayBuffer} to its onWrite),
  * H.x(reason) drops the link. Events go to the listeners at once (the driver's command is itself
@@ -26,6 +27,7 @@ var fire = function (ev, a) {
 var drop = function (reason) {
   if (!link) return;
   link = 0;
+  print("@@X" + reason);
   if (nextServices) services = nextServices;
   nextServices = undefined;
   fire("disconnect", reason);
