@@ -70,6 +70,7 @@ export class InterpreterDevice {
   private memo?: MemoryFigures;
   private readonly fwErrors: string[] = [];
   private started = Date.now();
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(o: InterpreterOptions, dir: string, board: BoardProfile, proc: EspruinoProcess) {
     this.opts = o;
@@ -124,9 +125,11 @@ export class InterpreterDevice {
     return [...this.fwErrors, ...this.proc.errors];
   }
 
-  /** Runs one line of JavaScript on the interpreter and waits until it is done. */
+  /** Runs one line of JavaScript on the interpreter and waits until it is done (lines queue: one runs at a time). */
   command(line: string, timeoutMs = this.timeout): Promise<void> {
-    return this.proc.command(line, timeoutMs);
+    const run = this.queue.then(() => this.proc.command(line, timeoutMs));
+    this.queue = run.catch(() => {});
+    return run;
   }
 
   /** The value of an expression on the interpreter (through JSON). */
@@ -260,6 +263,7 @@ export class InterpreterDevice {
    * board after a reset); timelines start again.
    */
   async reboot(): Promise<void> {
+    await this.queue;
     await this.proc.close();
     this.fwErrors.push(...this.proc.errors);
     this.pins.clear();
@@ -270,6 +274,7 @@ export class InterpreterDevice {
   }
 
   async close(): Promise<void> {
+    await this.queue;
     await this.proc.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
