@@ -14,7 +14,7 @@
 import { VirtualDevice } from "../../companion/sim/device";
 import { InterpreterCentral } from "../../companion/sim/interpreter/central";
 import { InterpreterDevice } from "../../companion/sim/interpreter/device";
-import type { FlashFile } from "../../companion/sim/interpreter/flash-image";
+import { type FlashFile, dataFiles } from "../../companion/sim/interpreter/flash-image";
 import { ESPRUINO_BIN_HINT, espruinoBin } from "../../companion/sim/interpreter/locate";
 import { push } from "../../companion/device/upload";
 import { Status } from "../../shared/codes";
@@ -66,7 +66,7 @@ runSuite("ram", async () => {
     logged.pressButton(1700);
     logged.advance(200);
   }
-  const sync = await scenario(await boot(bundle, filesOf(logged)), async (dev) => {
+  const sync = await scenario(await boot(bundle, dataFiles(logged.flash)), async (dev) => {
     const c = await central(dev);
     const s = await c.sync();
     if (s.records.length !== RECORDS || s.reads !== 1) throw new Error(`the sync read ${s.records.length} records in ${s.reads} reads`);
@@ -87,7 +87,7 @@ runSuite("ram", async () => {
   const s = await connectSim(committed, { mtu: 53 });
   await push(s.client, largestProgram(), { slot: 0 });
   await s.close();
-  const session = await scenario(await boot(bundle, filesOf(committed)), async (dev) => {
+  const session = await scenario(await boot(bundle, dataFiles(committed.flash)), async (dev) => {
     await dev.press(100);
     await dev.advance(SHORT_ACTS_AFTER_RELEASE + totalSeconds(largestProgram()) * 1000 + 1000);
   });
@@ -155,11 +155,6 @@ function twin(): VirtualDevice {
   const d = new VirtualDevice({ bundle: firmwareSource(), board: BOARD, batteryVolts: VOLTS });
   d.advance(0);
   return d;
-}
-
-/** A virtual device's Storage files, but its boot code (the interpreter gets its own). */
-function filesOf(dev: VirtualDevice): FlashFile[] {
-  return dev.flash.list().filter((n) => !n.startsWith(".boot")).map((name) => ({ name, bytes: dev.flash.readBytes(name)! }));
 }
 
 async function central(dev: InterpreterDevice): Promise<InterpreterCentral> {

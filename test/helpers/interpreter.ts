@@ -66,3 +66,10 @@ export async function actOnInterpreter(dev: InterpreterDevice, acts: Act[]): Pro
 
 /** One button session stopped by a long press (a short press, the session, a 1.7 s hold). */
 export const SHORT_SESSION: Act[] = [{ press: 100 }, { wait: 500 }, { press: 1700 }, { wait: 200 }];
+
+/** `n` short sessions, one after another: n log records. */
+export function shortSessions(n: number): Act[] {
+  const acts: Act[] = [];
+  for (let i = 0; i < n; i++) acts.push(...SHORT_SESSION);
+  return acts;
+}

@@ -12,7 +12,8 @@ import { main } from "../../companion/cli/main";
 import { openHistory } from "../../companion/history/db";
 import { InterpreterBackend } from "../../companion/sim/interpreter/backend";
 import { SLOT_BASE } from "../../shared/codes";
-import { type Act, SHORT_SESSION, actOnTwin, bootInterpreter, bootTwin, describeInterpreter } from "../helpers/interpreter";
+import { dataFiles } from "../../companion/sim/interpreter/flash-image";
+import { actOnTwin, bootInterpreter, bootTwin, describeInterpreter, shortSessions } from "../helpers/interpreter";
 
 const PROGRAM = {
   name: "Evening",
@@ -31,11 +32,8 @@ afterEach(() => {
 describeInterpreter("the companion against the real interpreter", () => {
   it("`massager push` uploads and selects a program, and `massager sync` stores every session once", async () => {
     const twin = await bootTwin();
-    const acts: Act[] = [];
-    for (let i = 0; i < 20; i++) acts.push(...SHORT_SESSION);
-    actOnTwin(twin, acts);
-    const files = twin.flash.list().filter((n) => !n.startsWith(".boot")).map((name) => ({ name, bytes: twin.flash.readBytes(name)! }));
-    const dev = await bootInterpreter({ clock: "real", files });
+    actOnTwin(twin, shortSessions(20));
+    const dev = await bootInterpreter({ clock: "real", files: dataFiles(twin.flash) });
 
     const data = (dir = mkdtempSync(join(tmpdir(), "massager-interp-")));
     const cli = async (...argv: string[]) => {

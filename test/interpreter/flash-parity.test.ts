@@ -9,7 +9,8 @@ import { Op, SLOT_BASE, Setting, Status } from "../../shared/codes";
 import { INFO_BOND_REQUIRED, INFO_CONSOLE_LOCKED, decodeInfo, encodeProgRead, encodeSettings, encodeU32 } from "../../shared/messages";
 import { type Program, encodeProgram } from "../../shared/program";
 import { Central } from "../helpers/central";
-import { type Act, SHORT_SESSION, actOnTwin, bootInterpreter, bootTwin, describeInterpreter } from "../helpers/interpreter";
+import { dataFiles } from "../../companion/sim/interpreter/flash-image";
+import { actOnTwin, bootInterpreter, bootTwin, describeInterpreter, shortSessions } from "../helpers/interpreter";
 
 const EVENING: Program = {
   name: "Evening",
@@ -22,9 +23,7 @@ const EVENING: Program = {
 describeInterpreter("the virtual device's flash on the real interpreter", () => {
   it("reads back the log, acknowledgements, a program, the selection, settings and the boot count", async () => {
     const twin = await bootTwin();
-    const acts: Act[] = [];
-    for (let i = 0; i < 5; i++) acts.push(...SHORT_SESSION);
-    actOnTwin(twin, acts);
+    actOnTwin(twin, shortSessions(5));
     const tc = new Central(twin);
     tc.connect({ mtu: 53 });
     tc.info();
@@ -38,7 +37,7 @@ describeInterpreter("the virtual device's flash on the real interpreter", () => 
       program: tc.request(Op.ProgRead, encodeProgRead({ id: SLOT_BASE + 2, offset: 0, len: 128 })).body,
       log: tc.readLog(0).packets,
     };
-    const files = twin.flash.list().filter((n) => !n.startsWith(".boot")).map((name) => ({ name, bytes: twin.flash.readBytes(name)! }));
+    const files = dataFiles(twin.flash);
     expect(files.map((f) => f.name).sort()).toEqual(expect.arrayContaining(["mack0", "mboot0", "msel0", "mset0", "mlog1", "mprog2.0"]));
 
     const dev = await bootInterpreter({ files });

@@ -8,7 +8,7 @@ import { InterpreterCentral } from "../../companion/sim/interpreter/central";
 import { End, Op } from "../../shared/codes";
 import { decodeInfo } from "../../shared/messages";
 import { RECORD_BYTES } from "../../shared/record";
-import { type Act, SHORT_SESSION, actOnInterpreter, actOnTwin, bootInterpreter, bootTwin, describeInterpreter } from "../helpers/interpreter";
+import { actOnInterpreter, actOnTwin, bootInterpreter, bootTwin, describeInterpreter, shortSessions } from "../helpers/interpreter";
 
 const SESSIONS = 150;
 
@@ -25,8 +25,7 @@ function twinLogBytes(twin: Awaited<ReturnType<typeof bootTwin>>): Uint8Array {
 
 describeInterpreter("log sync on the real interpreter", () => {
   it(`syncs ${SESSIONS} records with credits at payloads 20 and 50, byte for byte the virtual device's, then frees them`, async () => {
-    const acts: Act[] = [];
-    for (let i = 0; i < SESSIONS; i++) acts.push(...SHORT_SESSION);
+    const acts = shortSessions(SESSIONS);
     const dev = await bootInterpreter();
     await actOnInterpreter(dev, acts);
     const twin = await bootTwin();

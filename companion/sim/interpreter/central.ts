@@ -7,17 +7,16 @@
  */
 import { Op } from "../../../shared/codes";
 import { crc32 } from "../../../shared/crc";
-import {
-  DONE, HDR_LAST, HDR_STREAM, type Message, Reassembler, creditPacket, decodeMessage, encodeMessage, isStreamPacket, packetize,
-} from "../../../shared/frame";
+import { HDR_LAST, HDR_STREAM, type Message, creditPacket, encodeMessage, packetize } from "../../../shared/frame";
 import { STREAM_CREDIT_EVERY, STREAM_WINDOW, TX_TICK_MS } from "../../../shared/limits";
 import {
   type LogReadReply, decodeLogReadReply, decodeU16, encodeLogRead, encodeProgBegin, encodeProgWrite, encodeU32,
 } from "../../../shared/messages";
-import { type LogRecord, RECORD_BYTES, decodeRecord } from "../../../shared/record";
+import { type LogRecord, RECORD_BYTES } from "../../../shared/record";
 import { REQUEST_CHAR_UUID, SERVICE_UUID } from "../../../shared/uuids";
 import { chunkSize } from "../../device/upload";
 import type { InterpreterDevice } from "./device";
+import { Inbox, streamRecords } from "./inbox";
 import { writeStep } from "./steps";
 
 export interface LogRead {
@@ -30,21 +29,21 @@ export interface LogRead {
 
 export class InterpreterCentral {
   readonly dev: InterpreterDevice;
-  /** Replies and events, in arrival order. */
-  readonly messages: Message[] = [];
-  /** Stream packets (header byte included), in arrival order. */
-  readonly stream: Uint8Array[] = [];
+  readonly inbox = new Inbox();
   payload = 20;
-  private nextId = 1;
-  private rx = new Reassembler(4096);
   private off?: () => void;
 
   constructor(dev: InterpreterDevice) {
     this.dev = dev;
   }
 
+  /** Replies and events, in arrival order. */
+  get messages(): Message[] {
+    return this.inbox.messages;
+  }
+
   async connect(opts: { mtu?: number; bonded?: boolean; encrypted?: boolean } = {}): Promise<void> {
-    this.off ??= this.dev.onNotify((p) => this.onPacket(p));
+    this.off ??= this.dev.onNotify((p) => this.inbox.onPacket(p));
     this.payload = await this.dev.connect({ ...opts, target: [SERVICE_UUID, REQUEST_CHAR_UUID] });
   }
 
@@ -54,7 +53,7 @@ export class InterpreterCentral {
 
   /** Sends a request and returns its reply (the first message with its id after it). */
   async request(op: number, body: Uint8Array | number[] | null = null, opts: { id?: number; maxMs?: number } = {}): Promise<Message> {
-    const id = opts.id ?? this.allocId();
+    const id = opts.id ?? this.inbox.allocId();
     return this.sendRaw(encodeMessage(op, id, 0, body ? Uint8Array.from(body) : null), id, opts.maxMs);
   }
 
@@ -66,17 +65,12 @@ export class InterpreterCentral {
     const until = { mask: HDR_STREAM | HDR_LAST, value: HDR_LAST, count: 1, maxMs, stepMs: TX_TICK_MS };
     await this.dev.untilNotified(until, ...writes.map(writeStep));
     for (let waited = 0; ; waited += maxMs / 4) {
-      const found = this.messages.slice(from).find((x) => x.id === id && x.op !== Op.EvtStatus);
+      const found = this.inbox.reply(id, from);
       if (found) return found;
       if (waited >= maxMs) break;
       await this.dev.untilNotified({ ...until, maxMs: maxMs / 4 }); // an event came first
     }
     throw new Error(`no reply to request id ${id} (op ${m[0]}) within ${maxMs} ms; errors: ${this.dev.errors.join(" | ") || "none"}`);
-  }
-
-  /** Events (EVT_STATUS) received so far. */
-  events(): Message[] {
-    return this.messages.filter((x) => x.op === Op.EvtStatus);
   }
 
   /** INFO with this central's payload (what a companion sends first on every connection). */
@@ -90,13 +84,14 @@ export class InterpreterCentral {
    */
   async readLog(after: number, max = 128, opts: { window?: number; maxMs?: number } = {}): Promise<LogRead> {
     const window = opts.window ?? STREAM_WINDOW;
-    const from = this.stream.length;
+    const stream = this.inbox.stream;
+    const from = stream.length;
     const m = await this.request(Op.LogRead, encodeLogRead({ after, max, window }));
     if (m.status !== 0) throw new Error(`LOG_READ failed with status ${m.status}`);
     const reply = decodeLogReadReply(m.body)!;
     const bytes = reply.count * RECORD_BYTES;
     const want = Math.ceil(bytes / (this.payload - 1));
-    const got = () => this.stream.length - from;
+    const got = () => stream.length - from;
     const maxMs = opts.maxMs ?? 5000;
     let waited = 0;
     while (got() < want && waited < maxMs) {
@@ -109,19 +104,8 @@ export class InterpreterCentral {
       await this.dev.untilNotified({ mask: HDR_STREAM, value: HDR_STREAM, count: more, maxMs: 40 * stepMs, stepMs }, ...credit);
       waited += Math.max(stepMs, this.dev.now - before);
     }
-    const packets = this.stream.slice(from, from + want);
-    const data = new Uint8Array(bytes);
-    let o = 0;
-    for (const p of packets) {
-      data.set(p.subarray(1, 1 + Math.min(p.length - 1, bytes - o)), o);
-      o += p.length - 1;
-    }
-    const records: LogRecord[] = [];
-    for (let i = 0; i < reply.count; i++) {
-      const r = decodeRecord(data, i * RECORD_BYTES);
-      if (r) records.push(r);
-    }
-    return { reply, records, bytes: data, packets };
+    const packets = stream.slice(from, from + want);
+    return { reply, ...streamRecords(packets, reply.count), packets };
   }
 
   /** Every record after `after`, one LOG_READ after another until none is left; then LOG_ACK of the last. */
@@ -168,21 +152,5 @@ export class InterpreterCentral {
     return this.request(Op.ProgCommit, [slot]);
   }
 
-  private allocId(): number {
-    const id = this.nextId;
-    this.nextId = (this.nextId % 255) + 1;
-    return id;
-  }
-
-  private onPacket(p: Uint8Array): void {
-    if (isStreamPacket(p)) {
-      this.stream.push(p);
-      return;
-    }
-    if (this.rx.push(p) !== DONE) return;
-    const m = decodeMessage(this.rx.message().slice());
-    if (typeof m === "number") throw new Error(`device sent an undecodable message (status ${m})`);
-    this.messages.push(m);
-  }
 }
 

@@ -10,11 +10,17 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { crc32 } from "../../../shared/crc";
+import type { Flash } from "../flash";
 import { EarlyExitError, EspruinoProcess, inlineLink } from "./espruino-process";
 
 export interface FlashFile {
   name: string;
   bytes: Uint8Array;
+}
+
+/** A flash's Storage files but its boot code (a virtual device's logs, programs and cells, say): what the interpreter boots with. */
+export function dataFiles(flash: Flash): FlashFile[] {
+  return flash.list().filter((name) => !name.startsWith(".boot")).map((name) => ({ name, bytes: flash.readBytes(name)! }));
 }
 
 /** Bytes of a file per command line (400 characters of base64: the line stays under COMMAND_MAX). */
