@@ -1,7 +1,8 @@
 /**
  * Where the real interpreter (Espruino 2v29, test/interpreter/) showed the virtual device lied, the
  * virtual device now does as the board does: a typed array's index that is not a whole number ≥ 0
- * throws, and process.memory() refuses to make up a figure.
+ * throws, clearWatch(undefined) and clearTimeout(undefined) throw instead of clearing everything (or
+ * saying "Unknown Timeout"), and process.memory() refuses to make up a figure.
  */
 import { describe, expect, test } from "vitest";
 import { VirtualDevice } from "../../companion/sim/device.js";
@@ -40,6 +41,17 @@ describe("typed-array indices as on the board", () => {
     const dev = new VirtualDevice({ bundle: "var t = new Int16Array(4); setTimeout(function () { var i = 2; t[i - 3]; }, 10);", checkBundle: false });
     dev.advance(20);
     expect(dev.errors).toEqual(['Error: Field or method "-1" does not already exist, and can\'t create it on Int16Array']);
+  });
+});
+
+describe("clearing with a lost id", () => {
+  test("clearWatch(undefined) and clearTimeout(undefined) throw as on the board, instead of clearing everything", () => {
+    const dev = device();
+    dev.eval("var w = setWatch(function () {}, 0, { repeat: true }); var t = setTimeout(function () {}, 1000);");
+    expect(() => dev.eval("clearWatch(undefined)")).toThrow("clearWatch(undefined) not allowed. Use clearWatch() instead");
+    expect(() => dev.eval("clearTimeout(undefined)")).toThrow("clearTimeout(undefined) not allowed. Use clearTimeout() instead");
+    expect(dev.pendingTimers()).toBe(1);
+    expect(() => dev.eval("clearWatch(w)")).not.toThrow(); // the watch was still there
   });
 });
 
