@@ -4,7 +4,8 @@
  * boots it. The firmware's own variables are the interpreter's process.memory().usage (after a
  * garbage collection) less the harness's own: the same .boot0 and driver link booted with a
  * trivial bundle. Peaks are the highest usage sampled at every firmware callback the harness runs,
- * every notification and every pin write during a scenario, less the same baseline.
+ * every notification and every pin write during a scenario, less the baseline's own sampled peak
+ * (a sample counts the few variables of the call it is made in).
  *
  * Budgets (issue 10): ≤ 900 after boot; ≤ 1,300 at the peak of a sync of 128 records, of an upload
  * and commit of the largest program, and of a session of it. A miss fails `npm run bench` (run.mjs).
@@ -66,7 +67,7 @@ runSuite("ram", async () => {
     logged.pressButton(1700);
     logged.advance(200);
   }
-  const sync = await scenario(await boot(bundle, dataFiles(logged.flash)), async (dev) => {
+  const sync = await scenario("sync", await boot(bundle, dataFiles(logged.flash)), async (dev) => {
     const c = await central(dev);
     const s = await c.sync();
     if (s.records.length !== RECORDS || s.reads !== 1) throw new Error(`the sync read ${s.records.length} records in ${s.reads} reads`);
@@ -75,7 +76,7 @@ runSuite("ram", async () => {
 
   // ---- upload and commit of the largest program
   const image = encodeProgram(largestProgram());
-  const upload = await scenario(await boot(bundle), async (dev) => {
+  const upload = await scenario("upload and commit of the largest program", await boot(bundle), async (dev) => {
     const c = await central(dev);
     const r = await c.upload(0, image);
     if (r.status !== Status.Ok) throw new Error(`PROG_COMMIT answered status ${r.status}`);
@@ -87,7 +88,7 @@ runSuite("ram", async () => {
   const s = await connectSim(committed, { mtu: 53 });
   await push(s.client, largestProgram(), { slot: 0 });
   await s.close();
-  const session = await scenario(await boot(bundle, dataFiles(committed.flash)), async (dev) => {
+  const session = await scenario("session of the largest program", await boot(bundle, dataFiles(committed.flash)), async (dev) => {
     await dev.press(100);
     await dev.advance(SHORT_ACTS_AFTER_RELEASE + totalSeconds(largestProgram()) * 1000 + 1000);
   });
@@ -95,7 +96,7 @@ runSuite("ram", async () => {
 
   // ---- a session of each preset, for the record
   for (let i = 0; i < PRESET_COUNT; i++) {
-    const r = await scenario(await boot(bundle), async (dev) => {
+    const r = await scenario(`session of "${PRESET_NAMES[i]}"`, await boot(bundle), async (dev) => {
       for (let k = 0; k < i; k++) {
         await dev.press(80);
         await dev.advance(120);
@@ -114,7 +115,7 @@ runSuite("ram", async () => {
     details,
     problems,
     assumptions: [
-      `interpreter: ${bin} (Espruino 2v29 for Linux, pool of ${total} variables of 17 bytes; a Puck.js has the same pool of 13-byte variables)`,
+      `interpreter: ESPRUINO_BIN (Espruino 2v29 for Linux, pool of ${total} variables of 17 bytes; a Puck.js has the same pool of 13-byte variables)`,
       "firmware = usage − the harness booted with a trivial bundle; peaks sampled at every firmware callback, notification and pin write",
       "a scenario that runs out of memory is reported as the whole pool the harness leaves the firmware (a lower bound) and misses its budget",
     ],
@@ -128,16 +129,16 @@ runSuite("ram", async () => {
   }
 
   /** Runs a scenario from a reset peak; its firmware peak, or the whole pool left if it ran out. */
-  async function scenario(dev: InterpreterDevice, body: (dev: InterpreterDevice) => Promise<void>) {
+  async function scenario(what: string, dev: InterpreterDevice, body: (dev: InterpreterDevice) => Promise<void>) {
     try {
       await dev.memory({ resetPeak: true });
       await body(dev);
       const m = await dev.memory();
       if (dev.errors.length) throw new Error(dev.errors.join(" | "));
-      return { peak: m.peak - base.usage, after: m.usage - base.usage, ran: "to its end" };
+      return { peak: m.peak - base.peak, after: m.usage - base.usage, ran: "to its end" };
     } catch (e) {
-      const msg = (e as Error).message.split("\n")[0];
-      problems.push(msg);
+      const msg = (e as Error).message.split("\n")[0].replace(/; errors:$/, "");
+      problems.push(`${what}: ${msg}`);
       return { peak: total - base.usage, after: NaN, ran: /memory/i.test(msg) ? "out of memory" : `failed: ${msg}` };
     } finally {
       await dev.close();

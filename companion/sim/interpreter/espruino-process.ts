@@ -57,7 +57,11 @@ export class EspruinoProcess {
     this.child.stdout.on("data", (s: string) => this.onData(s));
     this.child.stderr.on("data", () => {}); // the Linux build's start-up notes
     this.child.stdin.on("error", () => {}); // a write after exit: reported by the exit handler
+    // a test process that ends without close() takes its interpreter with it
+    const kill = () => this.child.kill("SIGKILL");
+    process.once("exit", kill);
     this.child.on("exit", (code, signal) => {
+      process.off("exit", kill);
       this.exited = `the interpreter exited (${signal ?? `code ${code}`})`;
       const why = this.errors.length ? `; errors:\n${this.errors.slice(0, 5).join("\n")}` : "";
       const during = this.waiting ? ` during \`${this.waiting.line.slice(0, 100)}\`` : "";
