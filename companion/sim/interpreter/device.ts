@@ -45,7 +45,7 @@ export interface PinSample {
 export interface MemoryFigures {
   /** Variables in use now (after a garbage collection). */
   usage: number;
-  /** The highest usage sampled since the last reset (every request, notification, timer, Storage call). */
+  /** The highest usage sampled since the last reset (every firmware callback the harness runs, notification, pin write). */
   peak: number;
   total: number;
 }
