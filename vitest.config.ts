@@ -5,7 +5,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     pool: "forks",
-    // without ESPRUINO_BIN, says once that the real-interpreter suites are skipped
-    globalSetup: ["test/interpreter/global-setup.ts"],
+    // and, without ESPRUINO_BIN, one line saying the real-interpreter suites are skipped
+    reporters: ["default", "./test/interpreter/skip-reporter.ts"],
   },
 });
