@@ -77,7 +77,7 @@ runSuite("ram", async () => {
     {
       id: "ram.sync128",
       figure: `Firmware at the peak of a sync of ${RECORDS} records (50 B payload, credits, ack)`,
-      what: "sync",
+      what: `sync of ${RECORDS} records`,
       files: dataFiles(logged.flash),
       body: async (dev) => {
         const c = await central(dev);
@@ -110,7 +110,7 @@ runSuite("ram", async () => {
     const squeezed = await scenario(`${b.what}, squeezed to ${PEAK_BUDGET}`, await boot(bundle, b.files), b.body, PEAK_BUDGET);
     details[`${b.id}.squeezed`] = squeezed;
     figures.push(fig({
-      id: `${b.id}.fits`, figure: `…the same with only ${PEAK_BUDGET} variables left to the firmware: ran to its end (1) or not (0)`, value: squeezed.ran === "to its end" ? 1 : 0,
+      id: `${b.id}.fits`, figure: `The ${b.what} with only ${PEAK_BUDGET} variables left to the firmware: ran to its end (1) or not (0)`, value: squeezed.ran === "to its end" ? 1 : 0,
       unit: "", cmp: "==", targetValue: 1, hard: true, note: squeezed.ran === "to its end" ? undefined : squeezed.ran,
     }));
   }
