@@ -8,19 +8,27 @@ import { InterpreterCentral } from "../../companion/sim/interpreter/central";
 import { End, Op } from "../../shared/codes";
 import { decodeInfo } from "../../shared/messages";
 import { RECORD_BYTES } from "../../shared/record";
+import { streamRecords } from "../../companion/sim/interpreter/inbox";
+import { Central } from "../helpers/central";
 import { actOnInterpreter, actOnTwin, bootInterpreter, bootTwin, describeInterpreter, shortSessions } from "../helpers/interpreter";
 
 const SESSIONS = 150;
 
-/** The twin's log, in seq order, as the bytes it keeps in flash. */
+/** Every record the twin holds, as its own central reads them (LOG_READ after LOG_READ). */
 function twinLogBytes(twin: Awaited<ReturnType<typeof bootTwin>>): Uint8Array {
-  const names = twin.flash.list(/^mlog/).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
-  const out: number[] = [];
-  for (const n of names) {
-    const b = twin.flash.readBytes(n)!;
-    for (let o = 0; o + RECORD_BYTES <= b.length && b[o] !== 0xff; o += RECORD_BYTES) out.push(...b.subarray(o, o + RECORD_BYTES));
+  const c = new Central(twin);
+  c.connect({ mtu: 53 });
+  c.info();
+  const parts: number[] = [];
+  for (let after = 0; ; ) {
+    const { reply, packets } = c.readLog(after, 128);
+    const { records, bytes } = streamRecords(packets, reply.count);
+    parts.push(...bytes);
+    if (!reply.more || !records.length) break;
+    after = records[records.length - 1].seq;
   }
-  return Uint8Array.from(out);
+  c.disconnect();
+  return Uint8Array.from(parts);
 }
 
 describeInterpreter("log sync on the real interpreter", () => {
