@@ -4,7 +4,7 @@
  * Commands go in over TCP, not the console: the Linux build's stdin thread fills the input queue
  * while its main loop empties it, without a lock, and now and then (about one line in 50 of a few
  * hundred characters) the queue tears and 2v29 stops on "ASSERT(len <= 64) FAILED AT
- * src/jsdevices.c:601". So one short console line (`bootstrap(port)`) connects the interpreter to
+ * src/jsdevices.c:601". So one short console line (the `link(port)` given to start()) connects it to
  * a port this driver listens on, and every later command is a line of JavaScript on that socket,
  * evaluated by the interpreter's main loop (a round trip takes about 0.2 ms).
  *

@@ -1,8 +1,8 @@
 /**
  * Steps of a command line: what the driver asks the interpreter to do, as JavaScript calls of the
- * `.boot0` hooks (boot0/*.js). Several steps go in one line, because each line costs a round trip
- * of about 50 ms (the Linux build reads its input every 50 ms), and a line stays under 900
- * characters (the input buffer is 1 KB).
+ * `.boot0` hooks (boot0/*.js). Several steps go in one line, so that what must happen together
+ * (writes, then time until the reply) does, and a line stays under COMMAND_MAX characters (it is
+ * held in the interpreter's RAM while it runs).
  */
 export interface Step {
   js: string;
