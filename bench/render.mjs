@@ -113,6 +113,7 @@ export function renderMarkdown(results) {
     else if (s.suite === "upload" && s.details?.p20) out.push(uploadSection(s));
     else if (s.suite === "cpu" && s.details?.preset0) out.push(cpuSection(s));
     else out.push(figureTable(s.figures));
+    if (s.skipped) out.push(`Skipped: ${s.skipped}`);
     for (const p of s.problems ?? []) out.push(`\n> ${p}`);
     if (s.assumptions?.length) {
       out.push("");

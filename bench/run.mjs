@@ -22,7 +22,7 @@ const ROOT = path.resolve(HERE, "..");
 const OUT = path.join(HERE, ".out");
 const PREFIX = "@@BENCH_RESULT@@";
 // flash first: it writes the year of logs that the sync suite reads
-const SUITES = ["flash", "sync", "upload", "companion", "cpu"];
+const SUITES = ["flash", "sync", "upload", "companion", "cpu", "ram"];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const suites = wanted.length ? SUITES.filter((s) => wanted.includes(s)) : SUITES;
@@ -80,6 +80,7 @@ for (const r of results) {
   out += line(head) + "\n" + line(width.map((w) => "-".repeat(w))) + "\n";
   for (const f of r.figures) out += line(cells[rows.indexOf(f)]) + "\n";
   for (const p of r.problems ?? []) out += `  ! ${p}\n`;
+  if (r.skipped) out += `  skipped: ${r.skipped}\n`;
 }
 const checked = rows.filter((f) => f.met !== null && f.met !== undefined);
 const met = checked.filter((f) => f.met).length;
@@ -137,8 +138,11 @@ if (!wanted.length) {
   }
 }
 
-// a suite that crashed is a failed run; unmet targets are results, not failures
-process.exitCode = results.some((r) => !r.figures.length) ? 1 : 0;
+// a suite that crashed is a failed run, and so is a missed budget (a figure marked hard); other
+// unmet targets are results, not failures
+const missed = rows.filter((f) => f.hard && f.met === false);
+for (const f of missed) process.stderr.write(`bench: budget missed: ${f.figure}: ${fmt(f.value)} ${f.unit}, target ${f.target}\n`);
+process.exitCode = results.some((r) => !r.figures.length && !r.skipped) || missed.length ? 1 : 0;
 
 function fail(msg) {
   process.stderr.write(`bench: ${msg}\n`);

@@ -88,6 +88,8 @@ export interface Figure {
   /** How the value was obtained (measured in the virtual device, analytic, …). */
   how?: string;
   note?: string;
+  /** A budget: missing it fails `npm run bench` (run.mjs), naming the figure. */
+  hard?: boolean;
 }
 
 export function fig(f: Omit<Figure, "met" | "target"> & { target?: string }): Figure {
@@ -107,6 +109,8 @@ export interface SuiteResult {
   assumptions?: string[];
   details?: Record<string, unknown>;
   problems?: string[];
+  /** Why the suite did not run (one line; e.g. no interpreter given): not a failure. */
+  skipped?: string;
   ms?: number;
 }
 

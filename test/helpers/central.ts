@@ -5,9 +5,10 @@
  */
 import type { VirtualDevice } from "../../companion/sim/board/device";
 import { NOTIFY_CHAR_UUID, REQUEST_CHAR_UUID, SERVICE_UUID } from "../../shared/uuids";
-import { DONE, Message, Reassembler, decodeMessage, encodeMessage, isStreamPacket, packetize } from "../../shared/frame";
+import { Message, encodeMessage, packetize } from "../../shared/frame";
+import { Inbox, streamRecords } from "../../companion/sim/interpreter/inbox";
 import { Op } from "../../shared/codes";
-import { decodeRecord, LogRecord, RECORD_BYTES } from "../../shared/record";
+import { LogRecord, RECORD_BYTES } from "../../shared/record";
 import {
   AUTH_LABEL, DEVICE_LABEL, SESSION_LABEL, authInput, decodeInfo, decodeLogReadReply, decodeU16, encodeAuth, encodeLogAck, encodeLogRead,
   encodePair, encodeProgBegin, encodeProgWrite, LogReadReply, signBody, signedInput,
@@ -26,12 +27,14 @@ export interface CentralOptions {
 
 export class Central {
   readonly dev: VirtualDevice;
+  /** What it received (shared with the real interpreter's central). */
+  private readonly inbox = new Inbox();
   /** Replies and events, in arrival order. */
-  readonly messages: Message[] = [];
+  readonly messages: Message[] = this.inbox.messages;
   /** Stream packets (header byte included), in arrival order. */
-  readonly stream: Uint8Array[] = [];
+  readonly stream: Uint8Array[] = this.inbox.stream;
   /** Every notification packet, in arrival order. */
-  readonly packets: Uint8Array[] = [];
+  readonly packets: Uint8Array[] = this.inbox.packets;
   payload = 20;
   /** From the last INFO: the device's log id and this connection's nonce. */
   logId = 0;
@@ -39,8 +42,6 @@ export class Central {
   /** After auth(): the link's session key and the last counter signed (requests are then signed). */
   sessionKey: Uint8Array | null = null;
   counter = 0;
-  private nextId = 1;
-  private rx = new Reassembler(4096);
   private off?: () => void;
 
   constructor(dev: VirtualDevice) {
@@ -53,7 +54,7 @@ export class Central {
     this.payload = info.payload;
     this.dev.advance(0);
     nrf.centralSubscribe(SERVICE_UUID, NOTIFY_CHAR_UUID, true);
-    this.off = nrf.onNotify((svc, chr, data) => this.onPacket(data));
+    this.off = nrf.onNotify((svc, chr, data) => this.inbox.onPacket(data));
   }
 
   disconnect(): void {
@@ -79,7 +80,7 @@ export class Central {
    * auth() every request is signed with the session key, as an owner's companion does.
    */
   request(op: number, body: Uint8Array | number[] | null = null, opts: { id?: number; maxMs?: number; unsigned?: boolean } = {}): Message {
-    const id = opts.id ?? this.allocId();
+    const id = opts.id ?? this.inbox.allocId();
     const from = this.messages.length;
     let b: Uint8Array = body ? Uint8Array.from(body) : new Uint8Array(0);
     let flags = 0;
@@ -121,7 +122,7 @@ export class Central {
   waitReply(id: number, from = 0, maxMs = 2000): Message {
     let found: Message | undefined;
     this.dev.advanceUntil(() => {
-      found = this.messages.slice(from).find((m) => m.id === id && m.op !== Op.EvtStatus);
+      found = this.inbox.reply(id, from);
       return found !== undefined;
     }, maxMs);
     if (!found) throw new Error(`no reply to request id ${id} within ${maxMs} ms`);
@@ -130,7 +131,7 @@ export class Central {
 
   /** Events (EVT_STATUS) received so far. */
   events(): Message[] {
-    return this.messages.filter((m) => m.op === Op.EvtStatus);
+    return this.inbox.events();
   }
 
   /** INFO with this central's payload (what a companion sends first on every connection). */
@@ -158,18 +159,7 @@ export class Central {
     const want = Math.ceil(bytes / per);
     this.dev.advanceUntil(() => this.stream.length - from >= want, maxMs);
     const packets = this.stream.slice(from, from + want);
-    const data = new Uint8Array(bytes);
-    let o = 0;
-    for (const p of packets) {
-      data.set(p.subarray(1, 1 + Math.min(p.length - 1, bytes - o)), o);
-      o += p.length - 1;
-    }
-    const records: LogRecord[] = [];
-    for (let i = 0; i < reply.count; i++) {
-      const r = decodeRecord(data, i * RECORD_BYTES);
-      if (r) records.push(r);
-    }
-    return { reply, records, packets };
+    return { reply, records: streamRecords(packets, reply.count).records, packets };
   }
 
   /**
@@ -189,21 +179,4 @@ export class Central {
     return this.request(Op.ProgCommit, [slot]);
   }
 
-  private allocId(): number {
-    const id = this.nextId;
-    this.nextId = (this.nextId % 255) + 1;
-    return id;
-  }
-
-  private onPacket(p: Uint8Array): void {
-    this.packets.push(p);
-    if (isStreamPacket(p)) {
-      this.stream.push(p);
-      return;
-    }
-    if (this.rx.push(p) !== DONE) return;
-    const m = decodeMessage(this.rx.message().slice());
-    if (typeof m === "number") throw new Error(`device sent an undecodable message (status ${m})`);
-    this.messages.push(m);
-  }
 }

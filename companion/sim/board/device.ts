@@ -329,11 +329,6 @@ export class VirtualDevice extends EventEmitter {
     return this.realm?.global;
   }
 
-  /** Rough `process.memory()` of the firmware. */
-  memory(): { free: number; usage: number; total: number } | undefined {
-    return this.realm?.memory();
-  }
-
   /** The cell's open-circuit voltage (the charge; a reading under the motor sags below it). */
   get batteryVolts(): number {
     return this.battery.empty + ((this.battery.full - this.battery.empty) * this.battery.percent) / 100;

@@ -18,7 +18,6 @@ import { apiWrapper, type GlobalsKit } from "./api.js";
 import { eObject } from "./e-api.js";
 import { installEvents } from "./events.js";
 import type { EspruinoHost } from "./host.js";
-import { memoryMeter, type MemoryUse } from "./memory.js";
 import { removeWhatEspruinoLacks } from "./missing.js";
 import { bluetoothObject, nrfObject } from "./nrf-api.js";
 import { pinApi, pinNames } from "./pin-api.js";
@@ -45,8 +44,6 @@ export interface FirmwareRealm extends FirmwareRunner, Omit<RealmValues, "isReal
   readonly Bluetooth: object;
   /** Run the listeners of `event` on a firmware object now (each through the device's `call`). */
   fire(target: object, event: string, args: unknown[]): void;
-  /** Rough JsVar usage of the firmware's globals (see `estimateVars`). */
-  memory(): MemoryUse;
 }
 
 /** Build the firmware's context for one boot of the device. */
@@ -83,7 +80,7 @@ export function createFirmwareRealm(host: EspruinoHost, opts: RealmOptions = {})
     global: g,
     ...printApi(kit),
     require: requireFunction(kit, storageModule(kit)),
-    process: processObject(kit, () => memory()),
+    process: processObject(kit),
     E,
     NRF,
     Bluetooth,
@@ -92,7 +89,6 @@ export function createFirmwareRealm(host: EspruinoHost, opts: RealmOptions = {})
     ...timeApi(kit),
     ...systemApi(kit),
   });
-  const memory = memoryMeter(g, host.board.vars); // the globals above are not the firmware's memory
 
   removeWhatEspruinoLacks(context, values.array);
 
@@ -109,6 +105,5 @@ export function createFirmwareRealm(host: EspruinoHost, opts: RealmOptions = {})
     uint8: values.uint8,
     arrayBuffer: values.arrayBuffer,
     error: values.error,
-    memory,
   };
 }

@@ -1,10 +1,4 @@
-/** Rough JsVar accounting: E.getSizeOf and process.memory(). */
-
-export interface MemoryUse {
-  free: number;
-  usage: number;
-  total: number;
-}
+/** Rough JsVar accounting for E.getSizeOf (process.memory() is not answered: system-api.ts). */
 
 /**
  * A ROUGH count of Espruino JsVars (about 14 bytes each) that the given values would occupy:
@@ -44,17 +38,4 @@ export function estimateVars(roots: unknown[], limit = 200000): number {
     }
   }
   return vars;
-}
-
-/**
- * process.memory() of a global object: what was added to it after this call counts as the
- * firmware's (so call it once the built-in globals are in place, before the firmware runs).
- */
-export function memoryMeter(g: Record<string, unknown>, total: number): () => MemoryUse {
-  const builtinNames = new Set(Object.getOwnPropertyNames(g));
-  return () => {
-    const own = Object.getOwnPropertyNames(g).filter((k) => !builtinNames.has(k));
-    const usage = 120 + own.length + estimateVars(own.map((k) => g[k]));
-    return { free: Math.max(0, total - usage), usage, total };
-  };
 }

@@ -30,11 +30,12 @@ export function pinApi({ host, api, toCallback }: GlobalsKit) {
       return host.pins.setWatch(cb, p, o as WatchOptions | boolean | undefined, p === board.buttonPin);
     }),
     clearWatch: api("clearWatch", (...args: unknown[]) => {
-      // Espruino: clearWatch() and clearWatch(undefined) both remove every watch.
-      if (args.length === 0 || args[0] === undefined) {
+      // Espruino 2v29: clearWatch() removes every watch; clearWatch(undefined) throws (a lost id must not clear them all)
+      if (args.length === 0) {
         host.pins.clearAllWatches();
         return;
       }
+      if (args[0] === undefined) throw new Error("clearWatch(undefined) not allowed. Use clearWatch() instead");
       if (!host.pins.clearWatch(Number(args[0]))) throw new Error("Unknown Watch");
     }),
     digitalWrite: api("digitalWrite", (pin: unknown, value: unknown) => {

@@ -5,6 +5,7 @@
  * can stop a hung callback.
  */
 import vm from "node:vm";
+import { guardTypedIndex, installTypedIndexGuard } from "./typed-index.js";
 
 export interface FirmwareRunner {
   /** Call a firmware function; microtasks drain afterwards; throws what it throws. */
@@ -34,6 +35,7 @@ export function createRunner(
     },
     enumerable: false,
   });
+  installTypedIndexGuard(context, sandbox);
   const invokeScript = new vm.Script(`${INVOKE}()`, { filename: "espruino-event" });
   const invoke = (fn: unknown, thisArg: unknown, args: unknown[]): unknown => {
     if (typeof fn !== "function") throw error(`Callback is not a function (${typeof fn})`, "TypeError");
@@ -48,7 +50,7 @@ export function createRunner(
     }
   };
   const run = (source: string, filename: string, runTimeoutMs?: number): unknown => {
-    const script = new vm.Script(source, { filename });
+    const script = new vm.Script(guardTypedIndex(source), { filename });
     const t = runTimeoutMs ?? timeoutMs;
     depth++;
     try {

@@ -4,7 +4,6 @@ import { bytesToBinaryString, toBytes } from "../flash.js";
 import type { GlobalsKit } from "./api.js";
 import { base64Decode, base64Encode } from "./base64.js";
 import { formatValue } from "./format.js";
-import type { MemoryUse } from "./memory.js";
 
 /** `print` and `console` (every console method prints one line). */
 export function printApi({ host, api, values }: GlobalsKit) {
@@ -27,14 +26,22 @@ export function requireFunction({ api, values }: GlobalsKit, storage: unknown) {
   });
 }
 
-export function processObject({ host, api, values }: GlobalsKit, memory: () => MemoryUse): Record<string, unknown> {
+/**
+ * The virtual device cannot count Espruino's variables (a function costs about 8 there, a number
+ * array one per element, …), and a made-up figure once hid a firmware that ran out of memory on the
+ * board: process.memory() says so instead of answering. The real interpreter measures it.
+ */
+export const NO_MEMORY_FIGURES =
+  "process.memory() is not available on the virtual device: it cannot count Espruino's variables; " +
+  "measure memory on the real interpreter (ESPRUINO_BIN, `npm run bench`)";
+
+export function processObject({ host, api, values }: GlobalsKit): Record<string, unknown> {
   const { object } = values;
   return object({
     env: object({ BOARD: host.board.id, VERSION: "2v29", CONSOLE: "Bluetooth", MODULES: "" }),
     version: "2v29",
     memory: api("process.memory", () => {
-      const m = memory();
-      return object({ free: m.free, usage: m.usage, total: m.total, history: 0, gc: 0, gctime: 0, blocksize: 14 });
+      throw new Error(NO_MEMORY_FIGURES);
     }),
   });
 }

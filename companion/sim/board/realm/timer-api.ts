@@ -8,6 +8,7 @@ export function timerApi({ host, api, toCallback }: GlobalsKit) {
         host.clock.clearAll();
         return;
       }
+      if (args[0] === undefined) throw new Error(`clear${kind}(undefined) not allowed. Use clear${kind}() instead`);
       if (!host.clock.clear(Number(args[0]))) throw new Error(`Unknown ${kind}`);
     });
   return {
