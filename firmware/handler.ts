@@ -141,7 +141,8 @@ export const handle = (op: number, id: number, flags: number, b: Uint8Array): vo
           if (!p) s = Status.NoEntry;
           else {
             const o = Math.min(u16(b, 1), p.length);
-            out = pack("2", [p.length], p.subarray(o, o + Math.min(b[3], CHUNK_MAX_BYTES)));
+            // subarray's end is clamped here: Espruino would read past the image
+            out = pack("2", [p.length], p.subarray(o, Math.min(p.length, o + Math.min(b[3], CHUNK_MAX_BYTES))));
           }
           break;
         }

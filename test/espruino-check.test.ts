@@ -207,6 +207,11 @@ describe("regexProblems names exactly what the tiny engine lacks", () => {
     ["(a)*?", "", ["quantified group `(...)*`", "lazy quantifier (`*?`, `+?`, `??`, `{n,m}?`)"]],
     ["a{2,3}", "m", ["counted repetition `{2,3}`", "flag `m` (ignored on the device)"]],
     ["\\bx\\1", "s", ["word boundary `\\b`", "backreference `\\1`", "flag `s` (a syntax error on the device)"]],
+    // 2v29: /^a(b|c)/ does not match "ac"; alternatives at the start, or unanchored, work
+    ["^mlog(1|2)$", "", ["alternatives in a group after the start of a `^`-anchored pattern (only the first is ever tried)"]],
+    ["^(b|c)d", "", []],
+    ["a(b|c)d$", "", []],
+    ["^a|b", "", []],
   ];
   it.each(cases)("/%s/%s", (pattern, flags, expected) => {
     expect(regexProblems(pattern, flags)).toEqual(expected);

@@ -19,7 +19,7 @@ export const OUT = resolve(ROOT, "bench/.out");
 export const FIRMWARE = resolve(ROOT, "dist/firmware.js");
 
 export function firmwareSource(): string {
-  return readFileSync(FIRMWARE, "utf8");
+  return readFileSync(FIRMWARE, "latin1"); // pretokenised: a byte string
 }
 
 // ------------------------------------------------------------------ the link model

@@ -12,7 +12,7 @@
  * Variables here are 17 bytes, 13 on a board: strings and typed arrays take about a quarter more
  * variables there, which the budgets leave room for.
  */
-import { VirtualDevice } from "../../companion/sim/device";
+import { VirtualDevice } from "../../companion/sim/board/device";
 import { InterpreterCentral } from "../../companion/sim/interpreter/central";
 import { InterpreterDevice } from "../../companion/sim/interpreter/device";
 import { type FlashFile, dataFiles } from "../../companion/sim/interpreter/flash-image";
@@ -21,7 +21,7 @@ import { push } from "../../companion/device/upload";
 import { Status } from "../../shared/codes";
 import { PRESET_COUNT, PRESET_NAMES, presetProgram } from "../../shared/presets";
 import { encodeProgram, totalSeconds } from "../../shared/program";
-import { type Figure, connectSim, fig, firmwareSource, largestProgram, runSuite } from "./lib";
+import { type Figure, fig, simBehindNoble, firmwareSource, largestProgram, runSuite } from "./lib";
 
 const BOARD = "PUCKJS";
 const VOLTS = 2.9;
@@ -70,7 +70,7 @@ runSuite("ram", async () => {
   }
   const image = encodeProgram(largestProgram());
   const committed = twin(); // the largest program committed on the virtual device: its commit here may run out
-  const s = await connectSim(committed, { mtu: 53 });
+  const s = await simBehindNoble(committed, { mtu: 53 });
   await push(s.client, largestProgram(), { slot: 0 });
   await s.close();
   const budgeted: Array<{ id: string; figure: string; what: string; files?: FlashFile[]; body: (dev: InterpreterDevice) => Promise<void> }> = [
@@ -180,7 +180,7 @@ runSuite("ram", async () => {
 });
 
 function twin(): VirtualDevice {
-  const d = new VirtualDevice({ bundle: firmwareSource(), board: BOARD, batteryVolts: VOLTS });
+  const d = new VirtualDevice({ bundle: firmwareSource(), board: BOARD, batteryVolts: VOLTS, batterySteady: true });
   d.advance(0);
   return d;
 }

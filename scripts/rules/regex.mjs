@@ -1,6 +1,8 @@
 // @ts-check
 // Regular expressions: Espruino's engine handles literal characters, `.`, classes `[...]`, `*`, `+`,
-// `^`, `$`, `|` and plain groups, with flags g and i. Everything else is reported.
+// `^`, `$`, `|` and plain groups, with flags g and i. Everything else is reported, and so is one bug of
+// 2v29's: in a pattern anchored with `^`, a group of alternatives after the first atom only ever
+// tries its first alternative (`/^a(b|c)/` does not match "ac"; `/^(b|c)d/` and `/a(b|c)/` work).
 
 /**
  * @typedef {import("./scope.mjs").AnyNode} AnyNode
@@ -21,6 +23,9 @@ export function regexProblems(pattern, flags) {
   /** What precedes the current position: nothing quantifiable, an atom, a group, or a quantifier. */
   let prev = /** @type {"none"|"atom"|"group"|"quantifier"} */ ("none");
   let i = 0;
+  /** Per open group: whether it opened after the first atom of a `^`-anchored pattern. */
+  const groups = /** @type {boolean[]} */ ([]);
+  const anchored = pattern[0] === "^";
   while (i < pattern.length) {
     const ch = pattern[i];
     if (ch === "\\") {
@@ -62,11 +67,13 @@ export function regexProblems(pattern, flags) {
           skip = 2;
         }
       }
+      groups.push(anchored && i > 1);
       i += skip;
       prev = "none";
       continue;
     }
     if (ch === ")") {
+      groups.pop();
       i++;
       prev = "group";
       continue;
@@ -86,6 +93,8 @@ export function regexProblems(pattern, flags) {
       prev = "quantifier";
       continue;
     }
+    if (ch === "|" && groups.length && groups[groups.length - 1])
+      problems.add("alternatives in a group after the start of a `^`-anchored pattern (only the first is ever tried)");
     prev = ch === "|" || ch === "^" || ch === "$" ? "none" : "atom";
     i++;
   }

@@ -8,7 +8,7 @@
  * the real interpreter with the virtual device step for step.
  */
 import { afterEach, describe } from "vitest";
-import type { VirtualDevice } from "../../companion/sim/index";
+import type { VirtualDevice } from "../../companion/sim/board/device";
 import { InterpreterDevice, type InterpreterOptions } from "../../companion/sim/interpreter/device";
 import { espruinoBin } from "../../companion/sim/interpreter/locate";
 import { type Step, advanceStep, inputStep } from "../../companion/sim/interpreter/steps";
@@ -31,14 +31,14 @@ afterEach(async () => {
 /** The firmware bundle booted from flash on the interpreter (closed after the test). */
 export async function bootInterpreter(opts: Partial<InterpreterOptions> = {}): Promise<InterpreterDevice> {
   const fw = await firmwareBundle();
-  const dev = await InterpreterDevice.boot({ bin: ESPRUINO_BIN!, bundle: fw.code, board: BOARD, volts: VOLTS, ...opts });
+  const dev = await InterpreterDevice.boot({ bin: ESPRUINO_BIN!, bundle: fw, board: BOARD, volts: VOLTS, ...opts });
   open.push(dev);
   return dev;
 }
 
-/** The virtual device on the same board and supply, for comparisons. */
+/** The virtual device on the same board and supply (a steady one, as the interpreter's), for comparisons. */
 export function bootTwin(): Promise<VirtualDevice> {
-  return bootDevice({ board: BOARD, batteryVolts: VOLTS });
+  return bootDevice({ board: BOARD, batteryVolts: VOLTS, batterySteady: true });
 }
 
 /** Button and time, the same on both harnesses: press for ms, wait ms, hold down, let go. */

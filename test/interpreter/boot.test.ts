@@ -4,8 +4,8 @@
  */
 import { expect, it } from "vitest";
 import { InterpreterCentral } from "../../companion/sim/interpreter/central";
-import { Op, State, Status } from "../../shared/codes";
-import { decodeInfo, decodeProgramList, decodeStatus } from "../../shared/messages";
+import { Battery, Op, State, Status } from "../../shared/codes";
+import { PROTOCOL_VERSION, decodeInfo, decodeProgramList, decodeStatus } from "../../shared/messages";
 import { PRESET_NAMES } from "../../shared/presets";
 import { Central } from "../helpers/central";
 import { BOARD, bootInterpreter, bootTwin, describeInterpreter } from "../helpers/interpreter";
@@ -20,7 +20,9 @@ describeInterpreter("boot on the real interpreter", () => {
     const c = new InterpreterCentral(dev);
     await c.connect({ mtu: 53 });
     const info = decodeInfo((await c.info()).body)!;
-    expect(info).toMatchObject({ proto: 1, board: boardFor(BOARD).code, battery: 90, payload: 50, boot: 1, selected: 0, held: 0, newest: 0 });
+    expect(info).toMatchObject({ proto: PROTOCOL_VERSION, board: boardFor(BOARD).code, battery: 90, batteryState: Battery.Ok, payload: 50, owners: 0, selected: 0, held: 0, newest: 0 });
+    expect(info.logId).not.toBe(0); // a fresh log's random id (E.hwRand on the interpreter)
+    expect(info.nonce.some((b) => b !== 0)).toBe(true);
     expect(decodeStatus((await c.request(Op.Status)).body)).toMatchObject({ state: State.Idle, level: 0 });
 
     // PROG_LIST answered Unknown on every call before (a negative typed-array index threw)

@@ -7,7 +7,7 @@
 import { expect, it } from "vitest";
 import { InterpreterCentral } from "../../companion/sim/interpreter/central";
 import { End } from "../../shared/codes";
-import { LIMITS } from "../../shared/limits";
+import { MOTOR_DUTY_MAX } from "../../shared/limits";
 import { PRESET_COUNT, presetProgram } from "../../shared/presets";
 import { totalSeconds } from "../../shared/program";
 import { Central } from "../helpers/central";
@@ -54,7 +54,7 @@ describeInterpreter("button sessions on the real interpreter", () => {
       expectSamples(dev.timeline(dev.board.ledPins[0]).filter((x) => x.t >= s.start && x.t <= end), exp.led, `preset ${s.preset} LED`);
     }
     expectSamples(motor, twin.motorTimeline(), "whole run against the virtual device");
-    for (const x of motor) expect(x.v).toBeLessThanOrEqual(LIMITS.motorDutyMax);
+    for (const x of motor) expect(x.v).toBeLessThanOrEqual(MOTOR_DUTY_MAX);
     expect(dev.level(dev.board.motorPin)).toBe(0);
 
     const c = new InterpreterCentral(dev);

@@ -5,7 +5,7 @@
  * saying "Unknown Timeout"), and process.memory() refuses to make up a figure.
  */
 import { describe, expect, test } from "vitest";
-import { VirtualDevice } from "../../companion/sim/device.js";
+import { VirtualDevice } from "../../companion/sim/board/device";
 
 const device = () => new VirtualDevice({ bundle: "var a = new Int16Array(4); var u = new Uint8Array(2); var plain = [1, 2];", checkBundle: false });
 
@@ -59,5 +59,13 @@ describe("process.memory()", () => {
   test("the virtual device says it cannot count variables, instead of a made-up figure", () => {
     const dev = device();
     expect(() => dev.eval("process.memory()")).toThrow(/not available on the virtual device.*real interpreter/);
+  });
+});
+
+describe("subarray with an end past the array", () => {
+  test("throws on the virtual device, naming the fix: the board does not clamp the end (test/interpreter/language.test.ts)", () => {
+    const dev = device();
+    expect(() => dev.eval("u.subarray(1, 4)")).toThrow("subarray end 4 is past the array's 2 elements: Espruino does not clamp it and reads past the array (clamp it)");
+    expect(dev.eval("[u.subarray(1, 2).length, u.subarray(1).length, u.subarray(-1).length, a.subarray(1, -1).length].join()")).toBe("1,1,1,2");
   });
 });

@@ -11,6 +11,9 @@
  *     that is the recovery a cell shows once the motor stops
  *   reading = V_oc − d × SAG_V_PER_DUTY − p + noise  (noise uniform ±noiseVolts, seeded; default 0)
  *
+ * `steady`: a bench supply instead of a cell: the reading stays at the voltage set, whatever the motor
+ * does (what the real interpreter's harness gives, so the two can be compared byte for byte).
+ *
  * The motor's duty history is the pin's own timeline, so the model integrates exactly what the
  * firmware drove, between readings (a reading costs the firmware nothing extra).
  */
@@ -28,12 +31,15 @@ export interface BatteryOptions {
   percent?: number;
   /** Reading noise, ± volts (default 0). */
   noiseVolts?: number;
+  /** A bench supply: no drain, sag or recovery. */
+  steady?: boolean;
 }
 
 export class VirtualBattery {
   readonly empty: number;
   readonly full: number;
   noiseVolts: number;
+  readonly steady: boolean;
   /** Charge 0..1, polarisation (V), and the virtual time (ms) they are integrated to. */
   private q = 1;
   private p = 0;
@@ -43,6 +49,7 @@ export class VirtualBattery {
   constructor(range: [number, number], opts: BatteryOptions, random: Random) {
     [this.empty, this.full] = range;
     this.noiseVolts = opts.noiseVolts ?? 0;
+    this.steady = !!opts.steady;
     this.random = random;
     if (opts.percent !== undefined) this.setPercent(opts.percent);
     else if (opts.volts !== undefined) this.setVolts(opts.volts);
@@ -76,6 +83,7 @@ export class VirtualBattery {
    */
   read(now: number, duty: { t: number; v: number }[]): number {
     let d = 0;
+    if (this.steady) duty = [];
     for (const s of duty) if (s.t <= this.at) d = s.v;
     for (const s of duty) {
       if (s.t <= this.at) continue;

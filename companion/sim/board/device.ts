@@ -84,6 +84,8 @@ export interface VirtualDeviceOptions {
   batteryPercent?: number;
   /** Noise on every battery reading, ± volts (default 0). */
   batteryNoiseVolts?: number;
+  /** A bench supply instead of the cell model: readings stay at batteryVolts. */
+  batterySteady?: boolean;
   /** Also write console lines to the host (true = console.log) or to a function. */
   echo?: boolean | ((line: string) => void);
   /** Console lines kept in `console` (default 10000; older lines are dropped). */
@@ -143,7 +145,7 @@ export class VirtualDevice extends EventEmitter {
       readBattery: () => this.battery.read(this.clock.now(), this.pins.since(this.board.motorPin, this.battery.since)),
     });
     this.battery = new VirtualBattery(batteryRange(profile), {
-      volts: opts.batteryVolts, percent: opts.batteryPercent, noiseVolts: opts.batteryNoiseVolts,
+      volts: opts.batteryVolts, percent: opts.batteryPercent, noiseVolts: opts.batteryNoiseVolts, steady: opts.batterySteady,
     }, seededRandom(seed ^ 0x5eed));
     this.pins = new PinBank({
       clock: this.clock,

@@ -6,7 +6,7 @@
  * companion waits in real time. No link model sits between them: every notification the firmware
  * sends arrives, at once.
  */
-import type { SimAdvertisement, SimBackend, SimLinkModel, SimServiceInfo } from "../../ble/sim-backend";
+import type { SimAdvertisement, SimBackend, SimLinkModel, SimServiceInfo } from "../link/backend";
 import type { InterpreterDevice } from "./device";
 import { writeStep } from "./steps";
 
@@ -52,7 +52,7 @@ export class InterpreterBackend implements SimBackend {
   async connect(model: SimLinkModel): Promise<{ mtu: number }> {
     this.declared = await this.dev.eval<Record<string, Record<string, Declared>>>("services");
     const payload = await this.dev.connect({
-      mtu: model.mtu ?? 23, bonded: model.bonded, encrypted: model.encrypted, target: this.find((d) => !!d.writable),
+      mtu: model.mtu ?? 23, target: this.find((d) => !!d.writable),
     });
     this.connected = true;
     return { mtu: payload + 3 };

@@ -5,15 +5,16 @@
  * the protocol as it changes. Each request costs one round trip: its packets are written and time
  * runs until the last packet of a message comes back, in one command line.
  */
-import { Op } from "../../../shared/codes";
+import { ANY_SLOT, Op } from "../../../shared/codes";
 import { crc32 } from "../../../shared/crc";
 import { HDR_LAST, HDR_STREAM, type Message, creditPacket, encodeMessage, packetize } from "../../../shared/frame";
 import { STREAM_CREDIT_EVERY, STREAM_WINDOW, TX_TICK_MS } from "../../../shared/limits";
 import {
-  type LogReadReply, decodeLogReadReply, decodeU16, encodeLogRead, encodeProgBegin, encodeProgWrite, encodeU32,
+  type LogReadReply, decodeInfo, decodeLogReadReply, decodeU16, encodeLogAck, encodeLogRead, encodePair, encodeProgBegin, encodeProgWrite,
 } from "../../../shared/messages";
 import { type LogRecord, RECORD_BYTES } from "../../../shared/record";
 import { REQUEST_CHAR_UUID, SERVICE_UUID } from "../../../shared/uuids";
+import { type Hmac, OwnerSession } from "../../device/owner";
 import { chunkSize } from "../../device/upload";
 import type { InterpreterDevice } from "./device";
 import { Inbox, streamRecords } from "./inbox";
@@ -31,6 +32,11 @@ export class InterpreterCentral {
   readonly dev: InterpreterDevice;
   readonly inbox = new Inbox();
   payload = 20;
+  /** From the last INFO: the device's log id and this connection's nonce. */
+  logId = 0;
+  nonce: Uint8Array = new Uint8Array(8);
+  /** After auth(): the owner session that signs every request. */
+  owner: OwnerSession | null = null;
   private off?: () => void;
 
   constructor(dev: InterpreterDevice) {
@@ -42,7 +48,8 @@ export class InterpreterCentral {
     return this.inbox.messages;
   }
 
-  async connect(opts: { mtu?: number; bonded?: boolean; encrypted?: boolean } = {}): Promise<void> {
+  async connect(opts: { mtu?: number } = {}): Promise<void> {
+    this.owner = null;
     this.off ??= this.dev.onNotify((p) => this.inbox.onPacket(p));
     this.payload = await this.dev.connect({ ...opts, target: [SERVICE_UUID, REQUEST_CHAR_UUID] });
   }
@@ -51,10 +58,33 @@ export class InterpreterCentral {
     await this.dev.disconnect();
   }
 
-  /** Sends a request and returns its reply (the first message with its id after it). */
-  async request(op: number, body: Uint8Array | number[] | null = null, opts: { id?: number; maxMs?: number } = {}): Promise<Message> {
+  /** Sends a request and returns its reply (the first message with its id after it); signed after auth(). */
+  async request(op: number, body: Uint8Array | number[] | null = null, opts: { id?: number; maxMs?: number; unsigned?: boolean } = {}): Promise<Message> {
     const id = opts.id ?? this.inbox.allocId();
-    return this.sendRaw(encodeMessage(op, id, 0, body ? Uint8Array.from(body) : null), id, opts.maxMs);
+    let b: Uint8Array = body ? Uint8Array.from(body) : new Uint8Array(0);
+    let flags = 0;
+    if (this.owner && !opts.unsigned) ({ flags, body: b } = await this.owner.sign(op, id, b));
+    return this.sendRaw(encodeMessage(op, id, flags, b.length ? b : null), id, opts.maxMs);
+  }
+
+  /** PAIR: stores an owner key (the trust window must be open, or this link an owner's). */
+  pair(key: Uint8Array, slot = ANY_SLOT): Promise<Message> {
+    return this.request(Op.Pair, encodePair({ slot, key, passkey: "" }));
+  }
+
+  /** AUTH with a key against the nonce of the last INFO; when the device accepts, later requests are signed. */
+  async auth(slot: number, key: Uint8Array, hmac: Hmac): Promise<Message> {
+    this.owner = null;
+    const session = new OwnerSession({ slot, key }, hmac);
+    let reply: Message | undefined;
+    const ok = await session.authenticate(this.nonce, async (body) => (reply = await this.request(Op.Auth, body)));
+    if (ok) this.owner = session;
+    return reply!;
+  }
+
+  /** LOG_ACK up to a seq of the log INFO named (or another log id). */
+  ack(upTo: number, logId = this.logId): Promise<Message> {
+    return this.request(Op.LogAck, encodeLogAck({ upTo, logId }));
   }
 
   /** Sends framed message bytes as packets and waits for the reply with this id (or Op.Error). */
@@ -74,19 +104,25 @@ export class InterpreterCentral {
   }
 
   /** INFO with this central's payload (what a companion sends first on every connection). */
-  info(): Promise<Message> {
-    return this.request(Op.Info, [this.payload]);
+  async info(): Promise<Message> {
+    const m = await this.request(Op.Info, [this.payload]);
+    const i = m.status === 0 ? decodeInfo(m.body) : null;
+    if (i) {
+      this.nonce = i.nonce;
+      if (i.logId) this.logId = i.logId;
+    }
+    return m;
   }
 
   /**
    * LOG_READ after `after` (at most `max` records) with credits (window STREAM_WINDOW, a credit every
    * STREAM_CREDIT_EVERY packets seen, as the companion does): the reply and its records.
    */
-  async readLog(after: number, max = 128, opts: { window?: number; maxMs?: number } = {}): Promise<LogRead> {
+  async readLog(after: number, max = 128, opts: { window?: number; maxMs?: number; logId?: number } = {}): Promise<LogRead> {
     const window = opts.window ?? STREAM_WINDOW;
     const stream = this.inbox.stream;
     const from = stream.length;
-    const m = await this.request(Op.LogRead, encodeLogRead({ after, max, window }));
+    const m = await this.request(Op.LogRead, encodeLogRead({ after, max, window, logId: opts.logId ?? 0 }));
     if (m.status !== 0) throw new Error(`LOG_READ failed with status ${m.status}`);
     const reply = decodeLogReadReply(m.body)!;
     const bytes = reply.count * RECORD_BYTES;
@@ -113,9 +149,11 @@ export class InterpreterCentral {
     const records: LogRecord[] = [];
     const parts: Uint8Array[] = [];
     let reads = 0;
+    let logId = 0;
     for (;;) {
-      const r = await this.readLog(after);
+      const r = await this.readLog(after, 128, { logId });
       reads++;
+      logId = r.reply.logId;
       records.push(...r.records);
       parts.push(r.bytes);
       if (r.records.length !== r.reply.count) throw new Error(`LOG_READ after ${after}: ${r.records.length} of ${r.reply.count} records arrived whole`);
@@ -123,7 +161,7 @@ export class InterpreterCentral {
       if (!r.reply.more || !r.reply.count) break;
     }
     if (opts.ack !== false && records.length) {
-      const a = await this.request(Op.LogAck, encodeU32(after));
+      const a = await this.ack(after, logId);
       if (a.status !== 0) throw new Error(`LOG_ACK failed with status ${a.status}`);
     }
     const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

@@ -10,7 +10,7 @@
  * here, in ms since boot), notifications (`onNotify`), uncaught exceptions (`errors`).
  */
 import { BOARDS, type BoardProfile } from "../../../shared/boards";
-import { batteryPercentAt } from "../device/board";
+import { batteryPercentAt } from "../board/profile";
 import { boot0Source } from "./boot0";
 import { COMMAND_MAX, EspruinoProcess } from "./espruino-process";
 import { type FlashFile, flashFolder, startWithRetry } from "./flash-image";
@@ -99,11 +99,11 @@ export class InterpreterDevice {
       percent: board.battery === "E" ? batteryPercentAt(board, volts) : undefined,
       address: `${ADDRESS} random`,
     });
-    const enc = new TextEncoder();
+    // the bundle is a byte string (pretokenised code holds bytes ≥ 0x80), so latin1 keeps it byte for byte
     const files: FlashFile[] = [
       ...(o.files ?? []),
-      { name: ".boot0", bytes: enc.encode(boot0) },
-      { name: ".bootcde", bytes: enc.encode(o.bundle) },
+      { name: ".boot0", bytes: new TextEncoder().encode(boot0) },
+      { name: ".bootcde", bytes: Buffer.from(o.bundle, "latin1") },
     ];
     let dir = "";
     // a boot that dies before it links (the console race) starts again from a fresh copy of the flash
@@ -226,11 +226,17 @@ export class InterpreterDevice {
    * (`target`: service and characteristic UUIDs, as setServices named them); returns the payload
    * both sides can carry.
    */
-  async connect(opts: { mtu?: number; bonded?: boolean; encrypted?: boolean; target?: [string, string] } = {}): Promise<number> {
+  async connect(opts: { mtu?: number; target?: [string, string] } = {}): Promise<number> {
     const mtu = Math.min(opts.mtu ?? 23, this.board.mtu);
     const t = opts.target ?? ["", ""];
-    await this.command(`__h.c(${mtu},${opts.bonded ? 1 : 0},${opts.encrypted ? 1 : 0},${JSON.stringify(t[0])},${JSON.stringify(t[1])})`);
+    await this.command(`__h.c(${mtu},${JSON.stringify(t[0])},${JSON.stringify(t[1])})`);
     return mtu - 3;
+  }
+
+  /** The cell's voltage from now on (E.getBattery's percent follows on boards that have it). */
+  async setBattery(volts: number): Promise<void> {
+    const percent = this.board.battery === "E" ? batteryPercentAt(this.board, volts) : undefined;
+    await this.command(`__h.v(${volts},${percent === undefined ? "undefined" : percent})`);
   }
 
   /** The central drops the link (reason: the HCI code the device sees). */

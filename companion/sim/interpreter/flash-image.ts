@@ -10,7 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { crc32 } from "../../../shared/crc";
-import type { Flash } from "../flash";
+import type { Flash } from "../board/flash";
 import { EarlyExitError, EspruinoProcess, inlineLink } from "./espruino-process";
 
 export interface FlashFile {

@@ -6,6 +6,7 @@
  */
 import vm from "node:vm";
 import { guardTypedIndex, installTypedIndexGuard } from "./typed-index.js";
+import { installSubarrayGuard } from "./typed-subarray.js";
 
 export interface FirmwareRunner {
   /** Call a firmware function; microtasks drain afterwards; throws what it throws. */
@@ -36,6 +37,7 @@ export function createRunner(
     enumerable: false,
   });
   installTypedIndexGuard(context, sandbox);
+  installSubarrayGuard(context);
   const invokeScript = new vm.Script(`${INVOKE}()`, { filename: "espruino-event" });
   const invoke = (fn: unknown, thisArg: unknown, args: unknown[]): unknown => {
     if (typeof fn !== "function") throw error(`Callback is not a function (${typeof fn})`, "TypeError");

@@ -8,3 +8,8 @@ if (O.percent !== undefined)
   E.getBattery = function () {
     return O.percent;
   };
+/* H.v(volts, percent): the cell as the driver sets it (a battery running down, say). */
+H.v = function (v, p) {
+  O.volts = v;
+  O.percent = p;
+};

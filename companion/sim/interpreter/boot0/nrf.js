@@ -4,7 +4,7 @@
  * characteristic's maxLen (the initial value's length by default) as the real stack does, and
  * prints a notification as @@N<base64> only while a central is connected and subscribed; a link
  * that ends prints @@X<reason>.
- * The central: H.c(mtu, bonded, encrypted, svc, chr) connects, subscribes and picks the
+ * The central: H.c(mtu, svc, chr) connects, subscribes and picks the
  * characteristic H.w(base64) writes a packet to (one event {data: ArrayBuffer} to its onWrite),
  * H.x(reason) drops the link. Events go to the listeners at once (the driver's command is itself
  * an idle-loop event).
@@ -64,7 +64,7 @@ global.NRF = {
   setConnectionInterval: nop,
   setTxPower: nop,
   getSecurityStatus: function () {
-    return { connected: !!link, bonded: !!(link && link.b), encrypted: !!(link && link.e), advertising: !link };
+    return { connected: !!link, bonded: false, encrypted: false, advertising: !link };
   },
   getAddress: function () {
     return O.address;
@@ -80,9 +80,9 @@ global.NRF = {
   },
 };
 
-H.c = function (mtu, bond, enc, s, c) {
+H.c = function (mtu, s, c) {
   drop(19);
-  link = { m: mtu, b: bond, e: enc, s: s, c: c };
+  link = { m: mtu, s: s, c: c };
   fire("connect", "aa:bb:cc:dd:ee:ff public");
 };
 
