@@ -98,12 +98,14 @@ export const TRUST_WINDOW_MS = 60000;
  * During a session the device reads at its own timer's wake-ups, at most every BATTERY_SAMPLE_MS (no
  * wake-up of its own, none at all when idle); BATTERY_CRITICAL_READINGS readings in a row below
  * Critical end it (motor ramped off in three steps over BATTERY_RAMP_MS, the record's end reason "battery").
+ * The volts map as a coin cell's usable range, 2.0 V empty to 3.0 V fresh: the same linear range
+ * Espruino's own E.getBattery() uses on Puck.js, so every board reads a cell alike.
  */
 export const BATTERY_LOW = 20;
 export const BATTERY_CRITICAL = 8;
 export const BATTERY_HYSTERESIS = 5;
 export const BATTERY_SAG_PER_DUTY = 12;
-export const BATTERY_EMPTY_V = 2.2;
+export const BATTERY_EMPTY_V = 2.0;
 export const BATTERY_FULL_V = 3.0;
 export const BATTERY_SAMPLE_MS = 10000;
 export const BATTERY_CRITICAL_READINGS = 2;
