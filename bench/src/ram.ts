@@ -18,6 +18,7 @@ import { InterpreterDevice } from "../../companion/sim/interpreter/device";
 import { type FlashFile, dataFiles } from "../../companion/sim/interpreter/flash-image";
 import { ESPRUINO_BIN_HINT, espruinoBin } from "../../companion/sim/interpreter/locate";
 import { push } from "../../companion/device/upload";
+import { nodeHmac } from "../../companion/owners/keys";
 import { Status } from "../../shared/codes";
 import { PRESET_COUNT, PRESET_NAMES, presetProgram } from "../../shared/presets";
 import { encodeProgram, totalSeconds } from "../../shared/program";
@@ -28,6 +29,7 @@ const VOLTS = 2.9;
 const BOOT_BUDGET = 900;
 const PEAK_BUDGET = 1300;
 const RECORDS = 128;
+const OWNER_KEY = new Uint8Array(16).map((_, i) => 0x40 + i);
 /** Debounce + the double-press window: a short press acts this long after its release. */
 const SHORT_ACTS_AFTER_RELEASE = 25 + 350;
 
@@ -68,6 +70,21 @@ runSuite("ram", async () => {
     logged.pressButton(1700);
     logged.advance(200);
   }
+  // the same log on a device with an owner: the sync runs after AUTH, every request signed (SHA-256 on the device)
+  const owned = twin();
+  for (let i = 0; i < RECORDS; i++) {
+    owned.pressButton(100);
+    owned.advance(500);
+    owned.pressButton(1700);
+    owned.advance(200);
+  }
+  owned.buttonDown(); // the 5-second hold: the trust window, for PAIR
+  owned.advance(5200);
+  owned.buttonUp();
+  owned.advance(500);
+  const o = await simBehindNoble(owned, { mtu: 53 });
+  if ((await o.client.pair(OWNER_KEY, 0)) !== 0) throw new Error("PAIR on the virtual device failed");
+  await o.close();
   const image = encodeProgram(largestProgram());
   const committed = twin(); // the largest program committed on the virtual device: its commit here may run out
   const s = await simBehindNoble(committed, { mtu: 53 });
@@ -83,6 +100,18 @@ runSuite("ram", async () => {
         const c = await central(dev);
         const r = await c.sync();
         if (r.records.length !== RECORDS || r.reads !== 1) throw new Error(`the sync read ${r.records.length} records in ${r.reads} reads`);
+      },
+    },
+    {
+      id: "ram.ownerSync128",
+      figure: `Firmware at the peak of an owner's sync of ${RECORDS} records (AUTH, every request signed)`,
+      what: `owner's sync of ${RECORDS} records`,
+      files: dataFiles(owned.flash),
+      body: async (dev) => {
+        const c = await central(dev);
+        if ((await c.auth(0, OWNER_KEY, nodeHmac)).status !== Status.Ok) throw new Error("AUTH was refused");
+        const r = await c.sync();
+        if (r.records.length !== RECORDS) throw new Error(`the owner's sync read ${r.records.length} records`);
       },
     },
     {
