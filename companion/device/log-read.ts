@@ -76,6 +76,16 @@ export async function readLog(client: DeviceClient, reading: Reading, opts: Read
     if (received.size === 0 && startAfter === reading.after) total = batch.count + batch.more;
     for (const g of batch.good) if (g.rec.seq > startAfter && !received.has(g.rec.seq)) received.set(g.rec.seq, g);
     opts.onProgress?.({ received: received.size, total: Math.max(total, received.size) });
+    if (batch.lost) {
+      // the link dropped mid-stream: the whole records that came before the drop count
+      const known = filled(batch.slots, reading.after, received);
+      if (known.end > reading.after) reading.after = known.end;
+      if (reconnects < (opts.maxReconnects ?? 3)) {
+        reconnects++;
+        continue;
+      }
+      throw new LinkLostError("log-read");
+    }
     if (batch.count === 0) return;
     if (batch.gap) reading.gaps++;
     const known = filled(batch.slots, reading.after, received);
@@ -104,6 +114,8 @@ interface Batch {
   gap: boolean;
   /** per stream place: the record that arrived whole there, or null (missing or damaged) */
   slots: (LogRecord | null)[];
+  /** The link dropped before the stream ended: `good` is what came before. */
+  lost?: boolean;
 }
 
 /**
@@ -191,7 +203,7 @@ async function readBatch(client: DeviceClient, after: number, logId: number, opt
     let nudged = false;
     for (;;) {
       if (complete(packets, expected())) break;
-      if (!link.isConnected) throw new LinkLostError("log-read");
+      if (!link.isConnected) break; // what came before the drop is assembled below
       const quiet = packets.size === 0 ? firstMs : Math.min(2000, Math.max(idleFloor, 4 * maxGap));
       const since = packets.size === 0 ? 0 : Date.now() - lastArrival;
       const woke = await new Promise<boolean>((resolve) => {
@@ -211,8 +223,9 @@ async function readBatch(client: DeviceClient, after: number, logId: number, opt
       if (!woke) break;
       nudged = false;
     }
-    if (!link.isConnected && !complete(packets, expected())) throw new LinkLostError("log-read");
-    return assemble(reply.count, reply.more, reply.newest, after, packets, observedPer(packets, per()));
+    const batch = assemble(reply.count, reply.more, reply.newest, after, packets, observedPer(packets, per()));
+    if (!link.isConnected && !complete(packets, expected())) batch.lost = true;
+    return batch;
   } finally {
     link.setStreamListener(null);
     offDrop();

@@ -41,15 +41,16 @@ export function loadRows(history: History, opts: LoadOptions = {}): SessionRow[]
 /**
  * Each session once. Within one log a record's number names it; across a device's logs (a log that
  * started over, or records stored before logs had ids that a sync could not place in a log) the same
- * session can only be the same record bytes under another number, so a row whose record (all but
- * its seq and check byte) an earlier row of the same device under another log already holds is left
- * out. Rows keep their order.
+ * session could only come back as the same record (all but its number and check byte) at the same
+ * time, so such a row, under another log than the first, is left out. Two real sessions never share
+ * a start time; sessions that merely look alike (two short ones after a reboot) are both kept.
+ * Rows keep their order.
  */
 export function oneEach(rows: SessionRow[]): SessionRow[] {
   const seen = new Map<string, number>();
   return rows.filter((r) => {
     if (!r.raw || r.raw.length < 20) return true;
-    const key = `${r.device_id} ${Buffer.from(r.raw.subarray(4, 19)).toString("hex")}`;
+    const key = `${r.device_id} ${r.start_unix} ${Buffer.from(r.raw.subarray(4, 19)).toString("hex")}`;
     const log = seen.get(key);
     if (log === undefined) {
       seen.set(key, r.log_id);

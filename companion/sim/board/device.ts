@@ -70,8 +70,10 @@ export interface VirtualDeviceOptions {
   txQueue?: number;
   /** Random notification drop rate (0..0.3) for fault tests. */
   dropRate?: number;
-  /** Seed for every random choice (address, torn writes, drops, Math.random). */
+  /** Seed for every random choice (address, torn writes, drops, Math.random; E.hwRand is truly random). */
   seed?: number;
+  /** The board's BLE address ("aa:bb:cc:dd:ee:ff"; default: one from the seed). Another board under the same address, say. */
+  address?: string;
   /** True if the button reads 0 when pressed (default false: Espruino boards read 1 when pressed). */
   buttonActiveLow?: boolean;
   /** Stop a firmware callback running longer than this many ms of real time (0 = off, the default: costs ~80 µs per callback). */
@@ -141,6 +143,7 @@ export class VirtualDevice extends EventEmitter {
       txQueue: opts.txQueue,
       dropRate: opts.dropRate,
       seed,
+      address: opts.address,
       boardName: advertisedName(profile),
       readBattery: () => this.battery.read(this.clock.now(), this.pins.since(this.board.motorPin, this.battery.since)),
     });

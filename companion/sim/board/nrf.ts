@@ -134,6 +134,8 @@ export interface VirtualNrfOptions {
   /** Fraction (0..0.3) of notifications dropped at random, for fault tests. */
   dropRate?: number;
   seed?: number;
+  /** The board's address (default: one from the seed). */
+  address?: string;
   /** Device name used in the default advertising ("MDBT42Q" → "MDBT42Q 1a2b"). */
   boardName?: string;
   /** What NRF.getBattery() reads: the supply voltage now (the device's battery model). */
@@ -185,7 +187,7 @@ export class VirtualNrf extends EventEmitter {
     this.rnd = seededRandom((opts.seed ?? 1) ^ 0x9e3779b9);
     const a = Array.from({ length: 6 }, () => randomInt(this.rnd, 256));
     a[0] |= 0xc0; // static random address
-    this.address = `${a.map((b) => b.toString(16).padStart(2, "0")).join(":")} random`;
+    this.address = opts.address ? `${opts.address.toLowerCase()} random` : `${a.map((b) => b.toString(16).padStart(2, "0")).join(":")} random`;
     this.boardName = opts.boardName ?? "Espruino";
   }
 

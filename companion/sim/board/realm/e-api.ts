@@ -1,4 +1,5 @@
 /** The `E` object: watchdog, byte helpers, boot code, time zone, reboot, battery. */
+import { randomBytes } from "node:crypto";
 import { bytesToBinaryString, toBytes } from "../flash.js";
 import type { GlobalsKit } from "./api.js";
 import { crc32 } from "./crc32.js";
@@ -18,7 +19,9 @@ export function eObject({ host, api, values }: GlobalsKit): Record<string, unkno
     sum: api("E.sum", (arr: unknown) => Array.from(arr as ArrayLike<number>).reduce((a: number, b) => a + Number(b), 0)),
     getSizeOf: api("E.getSizeOf", (v: unknown) => estimateVars([v])),
     CRC32: api("E.CRC32", (data: unknown) => crc32(toBytes(data))),
-    hwRand: api("E.hwRand", () => Math.floor(host.random() * 0x100000000) | 0),
+    // the radio's true random numbers, not the seeded stream: a board that starts its log over (an
+    // erased flash, a restarted `massager sim`) must not pick the same log id or nonces again
+    hwRand: api("E.hwRand", () => randomBytes(4).readInt32LE(0)),
     getTemperature: api("E.getTemperature", () => 25),
     getAnalogVRef: api("E.getAnalogVRef", () => 3.3),
     reboot: api("E.reboot", () => host.requestRestart("reboot")),
