@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { sync } from "../../companion/device/sync";
 import { openHistory } from "../../companion/history/db";
 import { LEGACY_LOG, type SessionRow } from "../../companion/history/store";
-import { loadRows, oneEach } from "../../companion/report/load";
+import { loadRows } from "../../companion/report/load";
 import { toRecord } from "../../companion/export/columns";
 import { buttonSessions, seededRandom, tempHistory } from "../helpers/faults";
 import { type SimNoble, simNoble } from "../helpers/sim-noble";
@@ -131,19 +131,3 @@ describe("a history from before log ids", () => {
   });
 });
 
-describe("oneEach", () => {
-  const row = (log_id: number, seq: number, start_unix: number, raw: number[]): SessionRow => ({
-    device_id: DEVICE, log_id, seq, start_unix, time_source: "clock", program: 0, program_name: null, planned_s: 240, actual_s: 2,
-    front_s: 2, crown_s: 0, back_s: 0, end_reason: "stopped", battery: 90, raw: Uint8Array.from(raw),
-  });
-  const bytes = (seq: number, fill: number) => [seq, 0, 0, 0, ...Array(15).fill(fill), 0x5a];
-
-  it("leaves out a session stored under two logs (same record, same time), and keeps sessions that only look alike", () => {
-    const legacy = row(LEGACY_LOG, 7, 1000, bytes(7, 3));
-    const same = row(0xabc, 2, 1000, bytes(2, 3)); // the same session under the device's new numbering
-    const lookalike = row(0xabc, 3, 5000, bytes(3, 3)); // same bytes, another time: another session
-    const other = row(0xabc, 4, 1000, bytes(4, 9));
-    expect(oneEach([legacy, same, lookalike, other])).toEqual([legacy, lookalike, other]);
-    expect(oneEach([same, row(0xabc, 5, 1000, bytes(5, 3))])).toHaveLength(2); // within one log the number names it
-  });
-});

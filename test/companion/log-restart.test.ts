@@ -29,7 +29,7 @@ afterEach(async () => {
 });
 
 async function board(seed: number): Promise<SimNoble> {
-  const s = await simNoble({ device: { seed, address: ADDRESS } });
+  const s = await simNoble({ device: { seed, address: ADDRESS }, link: { mtu: 23 } });
   open.push(s);
   return s;
 }
@@ -148,7 +148,7 @@ describe("a log that starts over", () => {
     buttonSessions(a.device, 40, seededRandom(1));
     await logged.note(a);
     {
-      const { client, link } = await a.connect({ mtu: 23 });
+      const { client, link } = await a.connect();
       const cut = cutAfterPackets(a.device, 10, { streamOnly: true });
       await expect(sync(client, h, { deviceId: DEVICE, now: () => T0, maxReconnects: 0 })).rejects.toBeInstanceOf(MassagerError);
       cut.off();
@@ -181,7 +181,7 @@ describe("a log that starts over", () => {
         });
     };
     s.device.nrf.on("notify", onNotify);
-    const { client, link } = await s.connect({ mtu: 23 });
+    const { client, link } = await s.connect();
     const err = await sync(client, h, { deviceId: DEVICE, now: () => T0 }).catch((e: unknown) => e);
     s.device.nrf.off("notify", onNotify);
     await link.close();

@@ -3,13 +3,12 @@
  * espruino-cli.js subprocess), the console lock, and its flash surviving a restart. The companion
  * reaches the running simulator through the remote backend and noble's own classes.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Setting } from "../../shared/codes";
-import { type CliRun, runCli } from "../helpers/cli";
 import { DeviceClient } from "../../companion/device/client";
 import { CONSOLE_LOCKED_MESSAGE } from "../../companion/sim/service/console";
 import { Flash } from "../../companion/sim/board/flash";
@@ -17,44 +16,8 @@ import { connectSim } from "../../companion/sim/link/connect";
 import { readSimLock } from "../../companion/sim/link/lock";
 import { connectRunningSim, RemoteSimBackend } from "../../companion/sim/link/remote-backend";
 import { SimServer } from "../../companion/sim/service/server";
-import { firmwareBundle, TEST_FIRMWARE_VERSION } from "../helpers/firmware";
-
-let bundle = "";
-const dirs: string[] = [];
-const servers: SimServer[] = [];
-
-beforeAll(async () => {
-  bundle = await firmwareBundle();
-});
-
-afterEach(async () => {
-  for (const s of servers.splice(0)) await s.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), "massager-sim-test-"));
-  dirs.push(d);
-  return d;
-}
-
-async function startSim(dataDir: string, opts: { speed?: number } = {}): Promise<SimServer> {
-  const s = await SimServer.start({ dataDir, bundle, consolePort: 0, speed: opts.speed ?? 1, saveDelayMs: 20 });
-  servers.push(s);
-  return s;
-}
-
-/** `massager ARGS` in this process; `--device sim` goes to the running simulator. */
-function massager(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  return runCli(args, {
-    env: { ...process.env, NO_COLOR: "1", ...env },
-    simBackend: async (dir) => {
-      const b = await connectRunningSim(dir);
-      if (!b) throw new Error(`no massager sim runs for ${dir}`);
-      return b;
-    },
-  });
-}
+import { TEST_FIRMWARE_VERSION } from "../helpers/firmware";
+import { massager, startSim, stopSim, tempDir } from "../helpers/sim-server";
 
 /** A connected DeviceClient on the running simulator (through noble's classes). */
 async function client(dataDir: string): Promise<{ client: DeviceClient; close: () => Promise<void> }> {
@@ -160,8 +123,7 @@ describe("massager sim", () => {
     const onDisk = Flash.loadFrom(join(dir, "sim-flash.bin"));
     expect(onDisk.raw()).toEqual(sim.device.flash.raw());
 
-    await sim.close();
-    servers.splice(servers.indexOf(sim), 1);
+    await stopSim(sim);
     expect(existsSync(join(dir, "sim.json"))).toBe(false);
     sim = await startSim(dir);
     expect(readFileSync(join(dir, "sim-flash.bin")).length).toBeGreaterThan(40 * 1024);
