@@ -84,9 +84,9 @@ describe("massager history", () => {
     const rows = JSON.parse((await massager(["history", "--json", "--from", "2026-11-03", "--to", "2026-11-03"])).stdout);
     expect(rows).toEqual([
       { device: DEVICE, seq: 7, start: "2026-11-03T07:30:00Z", start_unix: 1793691000, time_source: "clock", program: 0,
-        program_name: "Daily 4 min", planned_s: 240, actual_s: 120, front_s: 80, crown_s: 40, back_s: 0, end_reason: "stopped", battery: 74 },
+        program_name: "Daily 4 min", planned_s: 240, actual_s: 120, front_s: 80, crown_s: 40, back_s: 0, end_reason: "stopped", battery: 74, log_id: "00000001" },
       { device: DEVICE, seq: 8, start: "2026-11-03T08:30:00Z", start_unix: 1793694600, time_source: "clock", program: 0,
-        program_name: "Daily 4 min", planned_s: 240, actual_s: 150, front_s: 80, crown_s: 70, back_s: 0, end_reason: "stopped", battery: 73 },
+        program_name: "Daily 4 min", planned_s: 240, actual_s: 150, front_s: 80, crown_s: 70, back_s: 0, end_reason: "stopped", battery: 73, log_id: "00000001" },
     ]);
   });
 
@@ -103,12 +103,12 @@ describe("massager export", () => {
     const r = await massager(["export", "--csv"]);
     expect(r.code).toBe(0);
     const lines = r.stdout.split("\r\n");
-    expect(lines[0]).toBe("device,seq,start,start_unix,time_source,program,program_name,planned_s,actual_s,front_s,crown_s,back_s,end_reason,battery");
+    expect(lines[0]).toBe("device,seq,start,start_unix,time_source,program,program_name,planned_s,actual_s,front_s,crown_s,back_s,end_reason,battery,log_id");
     expect(lines.length).toBe(1 + 25 + 1); // header, 25 sessions, "" after the final CRLF
     expect(lines[26]).toBe("");
-    expect(lines[1]).toBe(`${DEVICE},1,2026-10-27T07:30:00Z,1793086200,clock,0,Daily 4 min,240,240,80,80,80,finished,80`);
-    expect(lines[18]).toBe(`${DEVICE},18,2026-11-15T07:30:00Z,1794727800,clock,16,"Neck, ""slow""",600,600,200,200,200,finished,63`);
-    expect(lines[23]).toBe(`${DEVICE},23,2026-11-24T07:30:00Z,1795505400,estimated,0,Daily 4 min,240,240,80,80,80,finished,`);
+    expect(lines[1]).toBe(`${DEVICE},1,2026-10-27T07:30:00Z,1793086200,clock,0,Daily 4 min,240,240,80,80,80,finished,80,00000001`);
+    expect(lines[18]).toBe(`${DEVICE},18,2026-11-15T07:30:00Z,1794727800,clock,16,"Neck, ""slow""",600,600,200,200,200,finished,63,00000001`);
+    expect(lines[23]).toBe(`${DEVICE},23,2026-11-24T07:30:00Z,1795505400,estimated,0,Daily 4 min,240,240,80,80,80,finished,,00000001`);
   });
 
   it("csvField quotes commas, quotes, CR and LF, and nothing else", () => {

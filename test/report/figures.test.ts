@@ -31,7 +31,7 @@ describe("report figures over 30 days with known gaps (history30.ts)", () => {
       lastDate: "2026-11-25",
       // finished: days 1,2,3,5,7,9-13,14, two on 15, 16, 20, 21, the P1 on 28, 29 = 18
       // stopped: 6, two on 8, the P2 on 28 = 4; link-lost: 23; stopped-remote: 30
-      byEnd: { finished: 18, stopped: 4, "stopped-remote": 1, "link-lost": 1, "safety-limit": 0 },
+      byEnd: { finished: 18, stopped: 4, "stopped-remote": 1, "link-lost": 1, "safety-limit": 0, battery: 0 },
     });
   });
 
