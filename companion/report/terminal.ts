@@ -1,6 +1,7 @@
 import { Report, REGION_KEYS } from "./figures";
 import { Palette, PLAIN } from "./colour";
 import { bar, sparkline } from "./charts";
+import { plural } from "../words";
 
 /*
  * The report as terminal text: a few lines per protocol with small unicode charts. Pure: the palette
@@ -26,7 +27,6 @@ export function wrap(text: string, width: number): string[] {
 }
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
-const plural = (n: number, one: string, many = one + "s") => `${n} ${n === 1 ? one : many}`;
 const label = (s: string) => ("  " + s).padEnd(20);
 
 export function renderTerminal(r: Report, c: Palette = PLAIN): string {

@@ -22,12 +22,13 @@ describe("argv → parsed options", () => {
     [["sync", "--device", "sim", "--json"], { command: "sync", options: { device: "sim", json: true } }],
     [["--device=sim", "info"], { command: "info", options: { device: "sim" } }],
     [["-d", "Massager 1A2B", "status"], { command: "status", options: { device: "Massager 1A2B" } }],
-    [["push", "p.json", "--slot", "2"], { command: "push", args: { file: "p.json" }, options: { slot: 2 } }],
-    [["push", "--slot=1", "p.json", "--data-dir", "/tmp/x"], { command: "push", args: { file: "p.json" }, options: { slot: 1, "data-dir": "/tmp/x" } }],
+    [["push", "p.json", "--slot", "s2"], { command: "push", args: { file: "p.json" }, options: { slot: "s2" } }],
+    [["push", "--slot=1", "p.json", "--data-dir", "/tmp/x"], { command: "push", args: { file: "p.json" }, options: { slot: "1", "data-dir": "/tmp/x" } }],
     [["start"], { command: "start", args: {} }],
-    [["start", "s1", "--speed", "60"], { command: "start", args: { id: "s1" }, options: { speed: 60 } }],
+    [["start", "s1", "--follow"], { command: "start", args: { id: "s1" }, options: { follow: true } }],
+    [["start", "-f"], { command: "start", args: {}, options: { follow: true } }],
     [["select", "Daily 4 min"], { command: "select", args: { id: "Daily 4 min" } }],
-    [["delete", "2"], { command: "delete", args: { slot: "2" } }],
+    [["delete", "s2"], { command: "delete", args: { id: "s2" } }],
     [["validate", "--", "-odd-name.json"], { command: "validate", args: { file: "-odd-name.json" } }],
     [["devices", "--timeout", "10"], { command: "devices", options: { timeout: 10 } }],
     [["push", "--help"], { command: "push", help: true }],
@@ -42,8 +43,8 @@ describe("argv → parsed options", () => {
   const bad: [string[], RegExp][] = [
     [["frobnicate"], /unknown command "frobnicate"; run `massager --help`/],
     [["sync", "--slot", "1"], /unknown option --slot for sync; run `massager sync --help`/],
-    [["push"], /push needs FILE .*e\.g\. massager push my-program\.json --slot 1/],
-    [["push", "a.json", "--slot", "x"], /--slot: "x" is not a number/],
+    [["push"], /push needs FILE .*e\.g\. massager push my-program\.json --slot s1/],
+    [["start", "--speed", "9"], /unknown option --speed for start/],
     [["push", "a.json", "--slot"], /--slot needs a value/],
     [["info", "extra"], /info does not take "extra"/],
     [["info", "--json=yes"], /--json takes no value/],
@@ -82,8 +83,8 @@ describe("CLI behaviour", () => {
   it("--help for a command shows its options and example", async () => {
     const r = await run(["push", "--help"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("--slot N");
-    expect(r.stdout).toContain("Example:\n  massager push my-program.json --slot 1");
+    expect(r.stdout).toContain("--slot SLOT");
+    expect(r.stdout).toContain("Example:\n  massager push my-program.json --slot s1");
   });
 
   it("--json errors are JSON on stdout too", async () => {
@@ -93,7 +94,7 @@ describe("CLI behaviour", () => {
       writeFileSync(f, JSON.stringify({ name: "x", steps: [{ region: "top", pattern: "press", duration: 10, intensity: 0.5 }] }));
       const r = await run(["push", f, "--json", "--data-dir", dir]);
       expect(r.code).toBe(4);
-      expect(JSON.parse(r.stdout).error).toMatchObject({ kind: "ProgramFileError", exitCode: 4 });
+      expect(JSON.parse(r.stdout).error).toMatchObject({ kind: "ProgramFileError", exit_code: 4 });
       expect(r.stderr).toMatch(/steps\[0\]\.region: "top" is not one of front, crown, back/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -31,7 +31,7 @@ describe("massager demo", () => {
       expect(out).toMatch(/4:00  finished/);
       // journey 2: the example program over Bluetooth, then run by a button press
       expect(out).toContain("2/3  Load your own program over Bluetooth: massager push examples/evening.json");
-      expect(out).toMatch(/"Evening" \(3\.5 min, \d+ bytes, CRC [0-9a-f]{8}\) is in slot \d and selected/);
+      expect(out).toMatch(/"Evening" \(3\.5 min, \d+ bytes, CRC [0-9a-f]{8}\) is in slot s\d and selected/);
       expect(out).toMatch(/3:30  finished/);
       // journey 3: both sessions synced, and the report
       expect(out).toMatch(/3\/3  Sync[^\n]*\n[^\n]*2 new sessions stored/);
