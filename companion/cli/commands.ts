@@ -263,6 +263,7 @@ export const COMMANDS: CommandSpec[] = [
       { name: "port", alias: "p", type: "string", arg: "PORT", description: "espruino-tools port instead of --device, e.g. tcp://127.0.0.1:2323" },
       { name: "bundle", type: "string", arg: "FILE", description: "install this built bundle as it is instead of building one" },
       { name: "dry-run", type: "boolean", description: "build and show what would be sent, without connecting" },
+      { name: "out", type: "string", arg: "DIR", description: "keep the bundle, the board file and (with --dry-run) what would be sent in DIR" },
     ],
     example: "massager flash --device sim",
     device: true,
