@@ -36,6 +36,22 @@ export class NoAdapterError extends MassagerError {
   }
 }
 
+/**
+ * The system does not let this program use Bluetooth: on Linux noble opens a raw HCI socket, which
+ * needs root or the cap_net_raw capability on node (EPERM/EACCES); macOS asks per application.
+ */
+export class BluetoothPermissionError extends MassagerError {
+  constructor(platform: string = process.platform) {
+    const fix =
+      platform === "linux"
+        ? "give Node the raw-socket right with `sudo setcap cap_net_raw+eip $(eval readlink -f $(which node))` (or run as root)"
+        : platform === "darwin"
+          ? "allow your terminal in System Settings › Privacy & Security › Bluetooth"
+          : "allow this program to use Bluetooth in the system's privacy settings";
+    super(`this computer does not let massager use its Bluetooth adapter: ${fix}, then try again (--device sim needs no adapter)`, EXIT.device);
+  }
+}
+
 /** A Bluetooth operation did not finish in time. */
 export class TimeoutError extends MassagerError {
   readonly operation: string;

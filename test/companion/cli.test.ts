@@ -8,7 +8,7 @@ import { EventEmitter } from "node:events";
 import { runCli } from "../helpers/cli";
 import { parseArgv, helpText } from "../../companion/cli/parse";
 import { COMMANDS } from "../../companion/cli/commands";
-import { NO_ADAPTER_MESSAGE, NoAdapterError, UsageError } from "../../companion/errors";
+import { BluetoothPermissionError, NO_ADAPTER_MESSAGE, NoAdapterError, UsageError } from "../../companion/errors";
 import { loadHardwareNoble } from "../../companion/ble/noble-loader";
 import { buildCompanion } from "../../scripts/build.mjs";
 
@@ -124,5 +124,24 @@ describe("CLI behaviour", () => {
     await expect(loadHardwareNoble({ load: () => fake })).rejects.toThrow(NO_ADAPTER_MESSAGE);
     const on = Object.assign(new EventEmitter(), { state: "poweredOn", startScanning() {}, stopScanning() {} });
     await expect(loadHardwareNoble({ load: () => on })).resolves.toBe(on);
+  });
+
+  it("noble-loader: no right to the HCI socket (EPERM, EACCES, or noble's 'unauthorized') is one sentence naming the fix", async () => {
+    const linux = new BluetoothPermissionError("linux").message;
+    expect(linux).toBe(
+      "this computer does not let massager use its Bluetooth adapter: give Node the raw-socket right with `sudo setcap cap_net_raw+eip $(eval readlink -f $(which node))` (or run as root), then try again (--device sim needs no adapter)",
+    );
+    expect(new BluetoothPermissionError("darwin").message).toMatch(/System Settings › Privacy & Security › Bluetooth/);
+    for (const code of ["EPERM", "EACCES"]) {
+      const err = Object.assign(new Error(code === "EPERM" ? "Operation not permitted" : "Permission denied"), { code });
+      await expect(loadHardwareNoble({ load: () => { throw err; } })).rejects.toBeInstanceOf(BluetoothPermissionError);
+      // the socket is opened when noble's state is first read: a throw there is the same
+      const lazy = Object.assign(new EventEmitter(), { startScanning() {}, stopScanning() {} });
+      Object.defineProperty(lazy, "state", { get: () => { throw err; } });
+      await expect(loadHardwareNoble({ load: () => lazy })).rejects.toBeInstanceOf(BluetoothPermissionError);
+    }
+    const unauthorized = Object.assign(new EventEmitter(), { state: "unknown", startScanning() {}, stopScanning() {} });
+    setTimeout(() => unauthorized.emit("stateChange", "unauthorized"), 5);
+    await expect(loadHardwareNoble({ load: () => unauthorized })).rejects.toBeInstanceOf(BluetoothPermissionError);
   });
 });
