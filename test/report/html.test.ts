@@ -11,6 +11,8 @@ import { history30 } from "./history30";
 import { writeHistory } from "./sqlite";
 
 const dir = mkdtempSync(join(tmpdir(), "massager-html-"));
+/** The page's window, as the callbacks that run in the page see it (this file is typed without the DOM's types). */
+type PageWindow = { getComputedStyle(el: unknown, pseudo?: string): { fontSize: string; content: string } };
 const dataDir = join(dir, "data");
 const page = join(dir, "report.html");
 let browser: Browser;
@@ -56,8 +58,8 @@ describe("report --html", () => {
         expect(box.width, `${sel} at ${width}`).toBeGreaterThan(width < 500 ? width * 0.75 : width * 0.45);
         expect(box.height, sel).toBeGreaterThan(60);
       }
-      const smallest = await tab.evaluate(() =>
-        Math.min(...[...document.querySelectorAll("#heatmap .month, #heatmap .wd, #weekly .x, #weekly .yticks span, .legend")].map((e) => parseFloat(getComputedStyle(e).fontSize))),
+      const smallest = await tab.locator("#heatmap .month, #heatmap .wd, #weekly .x, #weekly .yticks span, .legend").evaluateAll((els) =>
+        Math.min(...els.map((e) => parseFloat((e.ownerDocument.defaultView as unknown as PageWindow).getComputedStyle(e).fontSize))),
       );
       expect(smallest, `chart text at ${width}`).toBeGreaterThanOrEqual(11);
       // a day is a square of at least 12 px, even on a phone
@@ -67,9 +69,9 @@ describe("report --html", () => {
 
       // hover (or a tap, which focuses) shows a day's and a week's values
       await tab.locator('#heatmap .day[data-date="2026-11-23"]').hover();
-      expect(await tab.locator('#heatmap .day[data-date="2026-11-23"]').evaluate((e) => getComputedStyle(e, "::after").content)).toBe('"Mon 23 Nov: 21.7 min, 2 sessions"');
+      expect(await tab.locator('#heatmap .day[data-date="2026-11-23"]').evaluate((e) => (e.ownerDocument.defaultView as unknown as PageWindow).getComputedStyle(e, "::after").content)).toBe('"Mon 23 Nov: 21.7 min, 2 sessions"');
       await tab.locator('#weekly .week[data-week="2026-W45"]').focus();
-      expect(await tab.locator('#weekly .week[data-week="2026-W45"]').evaluate((e) => getComputedStyle(e, "::after").content)).toBe(
+      expect(await tab.locator('#weekly .week[data-week="2026-W45"]').evaluate((e) => (e.ownerDocument.defaultView as unknown as PageWindow).getComputedStyle(e, "::after").content)).toBe(
         '"Week of Mon 2 Nov: 0 sessions of 15 min or more, 8 shorter; 28.5 min"',
       );
 
