@@ -26,7 +26,7 @@ export function isoTime(unix: number): string {
   return new Date(unix * 1000).toISOString().replace(".000Z", "Z");
 }
 
-/** "preset 0", "slot 1" … the short label of a program id. */
+/** The ID a person types for a program id: "0".."2" (presets), "s0".."s3" (custom slots). */
 export function idLabel(id: number): string {
   return id >= SLOT_BASE ? `s${id - SLOT_BASE}` : String(id);
 }

@@ -6,27 +6,26 @@
  * running refuses the commands that need a device that lives on, and says so for the others.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../helpers/cli";
 import { simNoble, type SimNoble } from "../helpers/sim-noble";
+import { tempDirs } from "../helpers/temp";
 
 let sim: SimNoble | undefined;
-const dirs: string[] = [];
 afterEach(async () => {
   await sim?.close();
   sim = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), "massager-session-"));
-  dirs.push(d);
-  return d;
-}
+const tempDir = tempDirs("massager-session-");
 
 const json = (r: { stdout: string }) => JSON.parse(r.stdout);
+
+/** `massager start ID --follow` under way (its first status read done), with the device's clock running. */
+async function following(s: SimNoble, id: string): Promise<{ run: ReturnType<SimNoble["cli"]> }> {
+  const run = s.cli(["start", id, "--follow"]);
+  await whileRunning(s, new Promise((r) => setTimeout(r, 300)), 1000);
+  return { run }; // (wrapped: an async function would wait for the run itself)
+}
 
 /** Advances the device's clock by `ms` every few real milliseconds until `done` resolves. */
 async function whileRunning<T>(s: SimNoble, done: Promise<T>, ms = 5000): Promise<T> {
@@ -102,12 +101,10 @@ describe("massager start, status, pause, resume, stop", () => {
   });
 
   it("a link lost while following: one sentence, exit 3, and the session goes on", async () => {
-    sim = await simNoble();
-    const s = sim;
-    const following = s.cli(["start", "0", "--follow"]);
-    await whileRunning(s, new Promise((r) => setTimeout(r, 300)), 1000);
+    const s = (sim = await simNoble());
+    const { run } = await following(s, "0");
     s.device.nrf.centralDisconnect(0x08); // out of range
-    const r = await following;
+    const r = await run;
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^massager: the Bluetooth link to Massager [0-9A-F]{4} was lost while following the session; the session goes on on the device/);
     expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
@@ -115,27 +112,23 @@ describe("massager start, status, pause, resume, stop", () => {
   });
 
   it("Ctrl-C while following stops the following, not the session: exit 130", async () => {
-    sim = await simNoble();
-    const s = sim;
-    const following = s.cli(["start", "1", "--follow"]);
-    await whileRunning(s, new Promise((r) => setTimeout(r, 300)), 1000);
+    const s = (sim = await simNoble());
+    const { run } = await following(s, "1");
     process.emit("SIGINT");
-    const r = await following;
+    const r = await run;
     expect(r.code).toBe(130);
     expect(r.stdout).toMatch(/stopped following at Ctrl-C; the session goes on on the device \(running: Daily 15 min, .*\); `massager stop` ends it\n$/);
     expect(json(await s.cli(["status", "--json"])).state).toBe("running");
   });
 
   it("another command while one holds the virtual massager: it is busy, not asleep", async () => {
-    sim = await simNoble();
-    const s = sim;
-    const following = s.cli(["start", "0", "--follow"]);
-    await whileRunning(s, new Promise((r) => setTimeout(r, 300)), 1000);
+    const s = (sim = await simNoble());
+    const { run } = await following(s, "0");
     const r = await s.cli(["status"]);
     expect(r.code).toBe(3);
     expect(r.stderr).toBe("massager: the virtual massager is busy with another command (it takes one connection at a time, like a board); try again when that one ends\n");
     process.emit("SIGINT");
-    expect((await following).code).toBe(130);
+    expect((await run).code).toBe(130);
   });
 });
 

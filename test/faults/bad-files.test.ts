@@ -15,13 +15,13 @@
  * a folder only its owner can enter. Without `setpriv` those cases are skipped, saying why.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { openHistory } from "../../companion/history/db";
 import { simNoble, type SimNoble } from "../helpers/sim-noble";
+import { tempDirs } from "../helpers/temp";
 import { bytes, seededRandom } from "../helpers/faults";
 
 const ROOT = process.getuid?.() === 0;
@@ -32,18 +32,11 @@ const CAN_DROP = !ROOT || spawnSync(SETPRIV[0], ["--version"]).status === 0;
 const NO_DROP_REASON = "running as root, and util-linux's setpriv (which drops root's right to read any file) is not installed";
 
 let sim: SimNoble | undefined;
-const dirs: string[] = [];
 afterEach(async () => {
   await sim?.close();
   sim = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), "massager-bad-"));
-  dirs.push(d);
-  return d;
-}
+const tempDir = tempDirs("massager-bad-");
 
 /** A real history with a few sessions, made through the companion's own code. */
 function realHistory(file: string): void {

@@ -3,33 +3,11 @@ import type { ParsedOptions } from "../commands";
 import type { Context } from "../context";
 import { plural } from "../../words";
 
-export interface SyncData {
-  device: string;
-  device_name: string;
-  /** The history file the sessions went into. */
-  history: string;
-  /** The device's log the records came from, 8 hex digits. */
-  log_id: string;
-  /** Distinct records received; of those newly stored, and already in the history. */
-  received: number;
-  stored: number;
-  duplicates: number;
-  /** Sequence number acknowledged to the device (0: nothing), and the records it still holds. */
-  acked: number;
-  held: number;
-  /** Requests resent (and reconnects); reads that came back with gaps and were read again. */
-  retries: number;
-  gaps: number;
-  /** Records stored by an older companion that this sync found to belong to the device's log. */
-  adopted: number;
-  /** Sessions among those received that ended because the battery ran low. */
-  ended_for_battery: number;
-  /** Sessions the device could not log (its flash was full). */
-  unlogged: number;
-  /** Unix time of the device's current boot, and the time its clock was set to. */
-  boot_unix: number;
-  clock_set_to: number;
-}
+/** device/sync.ts SyncSummary as --json prints it (docs/JSON.md): snake_case, the log's id in hex, and where the history is. */
+export type SyncData = Record<
+  "received" | "stored" | "duplicates" | "acked" | "held" | "retries" | "gaps" | "adopted" | "ended_for_battery" | "unlogged" | "boot_unix" | "clock_set_to",
+  number
+> & { device: string; device_name: string; history: string; log_id: string };
 
 export async function run(_o: ParsedOptions, ctx: Context): Promise<SyncData> {
   const history = ctx.history(); // a damaged history stops the sync before the device is touched
