@@ -1,8 +1,13 @@
 /**
- * Renders bench/results.json as the Markdown block of bench/README.md (run.mjs calls it after a run
- * of every suite; `node bench/render.mjs` prints it from the last results).
+ * Renders bench/results.json as Markdown: the results block of bench/README.md, and the "Measured"
+ * table of the project's README (every figure in it comes from the results, none is typed by hand).
+ *
+ *   node bench/render.mjs            print bench/README.md's block from bench/results.json
+ *   node bench/render.mjs --write    rewrite both READMEs' marked sections from bench/results.json
+ *
+ * `npm run bench -- --write` writes the results and then does the same (run.mjs).
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -123,7 +128,105 @@ export function renderMarkdown(results) {
   return out.join("\n").replace(/\n{3,}/g, "\n\n");
 }
 
+// ------------------------------------------------------------------ the README's table
+
+const KB = 1024;
+/** Bytes as a person reads them: "15.6 KB (15,997 B)"; KB is 1,024 B throughout. */
+const kb = (b, exact = false) => `${(b / KB).toFixed(1)} KB${exact ? ` (${b.toLocaleString("en-US")} B)` : ""}`;
+/** "≤ 12288" (bytes) → "≤ 12 KB". */
+const kbTarget = (t) => t.replace(/(\d+)/, (n) => `${+(Number(n) / KB).toFixed(1)} KB`);
+const times = (x) => `${x.toFixed(2).replace(/0$/, "")}×`;
+const thousands = (x) => Math.round(x).toLocaleString("en-US");
+const verdict = (f) => (f.met === false ? " — **missed**" : "");
+
+/**
+ * The README's "Measured" table and the sentence on the bundle, from the results: each row names the
+ * figures (results.json `id`s) it is made of.
+ */
+export function renderReadmeFigures(results) {
+  const all = Object.fromEntries(results.figures.map((f) => [f.id, f]));
+  const need = (id) => {
+    if (!all[id]) throw new Error(`bench/results.json has no figure "${id}"; run \`npm run bench -- --write\``);
+    return all[id];
+  };
+  const v = (id) => need(id).value;
+  const ratios = (suffix) => results.figures.filter((f) => f.id.startsWith("sync.") && f.id.endsWith(suffix)).map((f) => f.value);
+  const span = (xs, fmt) => (Math.min(...xs) === Math.max(...xs) ? fmt(xs[0]) : `${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}`);
+  const bundle = need("flash.bundle");
+  const sum = need("flash.sum");
+  const rows = [
+    ["firmware bundle (`dist/firmware.js`, minified)", kb(bundle.value, true), kbTarget(bundle.target) + verdict(bundle)],
+    [
+      "bundle + 4 program slots + a year of log + cells, of 40 KB (MDBT42Q)",
+      `${kb(sum.value)} (measured after 365 real sessions: ${kb(v("flash.measured.files"))} live)`,
+      kbTarget(sum.target) + verdict(sum),
+    ],
+    [
+      "sync 365 records, 20 B payload, 7.5 ms: bytes on air, ours vs JSON lines over the UART",
+      `${kb(v("sync.p20.i7_5.bytes"))} vs ${kb(v("sync.p20.i7_5.bytesJson"))} (${times(v("sync.p20.i7_5.bytesRatio"))} fewer)`,
+      `${need("sync.p20.i7_5.bytesRatio").target}×`,
+    ],
+    ["…same at 50 B / 128 B", `${times(v("sync.p50.i7_5.bytesRatio"))} / ${times(v("sync.p128.i7_5.bytesRatio"))} fewer`, `${need("sync.p50.i7_5.bytesRatio").target}×`],
+    [
+      "sync link time ÷ the time the link needs to carry our bytes, 20/50/128 B at 7.5–30 ms",
+      `${span(ratios(".timeRatio"), times)} (20 B, 7.5 ms: ${(v("sync.p20.i7_5.time") / 1000).toFixed(2)} s vs ${(v("sync.p20.i7_5.timeJson") / 1000).toFixed(1)} s for JSON lines)`,
+      `${need("sync.p20.i7_5.timeRatio").target}×`,
+    ],
+    [
+      "upload of the largest program, bytes on air vs the App Loader's `Storage.write`, 20 B",
+      `${kb(v("upload.p20.bytes"))} vs ${kb(v("upload.p20.bytesAppLoader"))} (${times(v("upload.p20.bytesRatio"))}); ${thousands(v("upload.p20.time"))} vs ${thousands(v("upload.p20.timeAppLoader"))} ms`,
+      "—",
+    ],
+    [
+      "SQLite store step of a sync",
+      `${span([v("companion.insertRate"), v("companion.insertRateBulk")], thousands)} records/s`,
+      `${need("companion.insertRate").target.replace(/(\d+)/, (n) => thousands(+n))}/s`,
+    ],
+    ["`massager report` on five years of history", `${v("companion.report").toFixed(1)} ms`, `${need("companion.report").target} ms`],
+    ["`massager --help` start-up ÷ `node -e 0`", times(v("companion.startup")), `${need("companion.startup").target}×`],
+    ["firmware wake-ups: idle / during \"Daily 4 min\"", `${v("cpu.idle.wakeups")} / ${v("cpu.p0.wakeups").toFixed(1)} per second`, "idle 0"],
+  ];
+  const spare = (36 * KB - sum.value) / KB;
+  return [
+    `Every figure below comes from one run of \`${results.command}\` on ${results.generatedAt.slice(0, 10)} (${results.platform}, Node ${results.node}). ` +
+      `The table is generated from [bench/results.json](bench/results.json), which holds all ${results.summary.figures} figures ` +
+      `(\`npm run bench -- --write\` measures and rewrites both; \`node bench/render.mjs --write\` only rewrites the table); ` +
+      `[bench/README.md](bench/README.md) says how each is measured. KB is 1,024 B.` +
+      (results.linkModel
+        ? ` Link figures are virtual time on the link model: ${results.linkModel.packetsPerInterval} packets per connection interval, bytes on air = ${results.linkModel.bytesOnAir}.`
+        : ""),
+    "",
+    table(["figure", "measured", "target"], rows).replace(/\|---:\|---:\|$/m, "|---|---|"),
+    "",
+    `The bundle ${bundle.met === false ? "misses" : "meets"} its ${kbTarget(bundle.target).replace("≤ ", "")} target at ${kb(bundle.value)}; ` +
+      `bundle plus every file of a year fits the ${kbTarget(sum.target).replace("≤ ", "")} flash target with ${spare.toFixed(1)} KB to spare.`,
+  ].join("\n");
+}
+
+/** Replaces the text between `<!-- NAME:start -->` and `<!-- NAME:end -->`; an error when the markers are missing. */
+export function replaceSection(text, name, content) {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`the markers ${start} … ${end} are missing`);
+  return text.slice(0, a + start.length) + "\n" + content + "\n" + text.slice(b);
+}
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+/** Rewrites bench/README.md's results and the README's figures from bench/results.json. */
+export function writeReadmes() {
+  const results = JSON.parse(readFileSync(path.join(HERE, "results.json"), "utf8"));
+  const files = [
+    [path.join(HERE, "README.md"), "results", renderMarkdown(results)],
+    [path.join(HERE, "..", "README.md"), "figures", renderReadmeFigures(results)],
+  ];
+  for (const [file, name, content] of files) writeFileSync(file, replaceSection(readFileSync(file, "utf8"), name, content));
+  return files.map(([f]) => f);
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  process.stdout.write(renderMarkdown(JSON.parse(readFileSync(path.join(here, "results.json"), "utf8"))) + "\n");
+  if (process.argv.includes("--write")) for (const f of writeReadmes()) process.stderr.write(`bench: updated ${path.relative(process.cwd(), f)}\n`);
+  else process.stdout.write(renderMarkdown(JSON.parse(readFileSync(path.join(HERE, "results.json"), "utf8"))) + "\n");
 }

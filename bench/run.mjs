@@ -3,10 +3,13 @@
  * `npm run bench` (after `npm run build`): bundles the benchmark suites in bench/src with esbuild
  * (TypeScript, importing companion/, shared/ and the test helpers) into bench/.out, runs each in
  * its own Node process one after another (so one suite's garbage never lands in another's
- * timings), prints one table of every figure with its target, and writes bench/results.json.
+ * timings), prints one table of every figure with its target, and writes bench/.out/results.json.
+ * Tracked files change only when asked: with --write the results go to bench/results.json and the
+ * READMEs' figures are generated from them (render.mjs).
  *
  *   node bench/run.mjs                 every suite
  *   node bench/run.mjs sync upload     only these suites
+ *   npm run bench -- --write           every suite, then bench/results.json, bench/README.md, README.md
  *
  * Benchmarks are never part of `npm test`.
  */
@@ -24,6 +27,9 @@ const PREFIX = "@@BENCH_RESULT@@";
 // flash first: it writes the year of logs that the sync suite reads
 const SUITES = ["flash", "sync", "upload", "companion", "cpu", "ram"];
 
+const write = process.argv.includes("--write");
+const unknown = process.argv.slice(2).filter((a) => a.startsWith("-") && a !== "--write");
+if (unknown.length) fail(`unknown option ${unknown[0]}; the only one is --write (rewrite bench/results.json and the READMEs)`);
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const suites = wanted.length ? SUITES.filter((s) => wanted.includes(s)) : SUITES;
 for (const w of wanted) if (!SUITES.includes(w)) fail(`unknown suite "${w}"; the suites are ${SUITES.join(", ")}`);
@@ -87,12 +93,14 @@ const met = checked.filter((f) => f.met).length;
 out += `\n${met} of ${checked.length} targets met; ${rows.length} figures in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`;
 process.stdout.write(out);
 
-// ---- results.json: merged with any earlier results for suites not run this time
-const file = path.join(HERE, "results.json");
+// ---- results.json (bench/.out's, or with --write the tracked one): merged with earlier results for suites not run this time
+const tracked = path.join(HERE, "results.json");
+const file = write ? tracked : path.join(OUT, "results.json");
 let previous = {};
-if (wanted.length && existsSync(file)) {
+const earlier = existsSync(file) ? file : tracked;
+if (wanted.length && existsSync(earlier)) {
   try {
-    previous = JSON.parse(readFileSync(file, "utf8"));
+    previous = JSON.parse(readFileSync(earlier, "utf8"));
   } catch {
     previous = {};
   }
@@ -120,22 +128,12 @@ writeFileSync(
 );
 process.stderr.write(`bench: wrote ${path.relative(process.cwd(), file)}\n`);
 
-// ---- bench/README.md: the results block is regenerated after a run of every suite
-if (!wanted.length) {
-  const readme = path.join(HERE, "README.md");
-  const START = "<!-- results:start -->";
-  const END = "<!-- results:end -->";
-  if (existsSync(readme)) {
-    const text = readFileSync(readme, "utf8");
-    const a = text.indexOf(START);
-    const b = text.indexOf(END);
-    if (a >= 0 && b > a) {
-      const { renderMarkdown } = await import("./render.mjs");
-      const md = renderMarkdown(JSON.parse(readFileSync(file, "utf8")));
-      writeFileSync(readme, text.slice(0, a + START.length) + "\n" + md + "\n" + text.slice(b));
-      process.stderr.write(`bench: updated the results in ${path.relative(process.cwd(), readme)}\n`);
-    }
-  }
+// ---- the READMEs' figures, from the tracked results (--write only)
+if (write) {
+  const { writeReadmes } = await import("./render.mjs");
+  for (const f of writeReadmes()) process.stderr.write(`bench: updated ${path.relative(process.cwd(), f)}\n`);
+} else {
+  process.stderr.write("bench: tracked files left as they are; `npm run bench -- --write` updates bench/results.json and the READMEs\n");
 }
 
 // a suite that crashed is a failed run, and so is a missed budget (a figure marked hard); other

@@ -36,6 +36,22 @@ export class NoAdapterError extends MassagerError {
   }
 }
 
+/**
+ * The system does not let this program use Bluetooth: on Linux noble opens a raw HCI socket, which
+ * needs root or the cap_net_raw capability on node (EPERM/EACCES); macOS asks per application.
+ */
+export class BluetoothPermissionError extends MassagerError {
+  constructor(platform: string = process.platform) {
+    const fix =
+      platform === "linux"
+        ? "give Node the raw-socket right with `sudo setcap cap_net_raw+eip $(eval readlink -f $(which node))` (or run as root)"
+        : platform === "darwin"
+          ? "allow your terminal in System Settings › Privacy & Security › Bluetooth"
+          : "allow this program to use Bluetooth in the system's privacy settings";
+    super(`this computer does not let massager use its Bluetooth adapter: ${fix}, then try again (--device sim needs no adapter)`, EXIT.device);
+  }
+}
+
 /** A Bluetooth operation did not finish in time. */
 export class TimeoutError extends MassagerError {
   readonly operation: string;
@@ -50,10 +66,11 @@ export class TimeoutError extends MassagerError {
 /** No board matched --device (or none advertised at all). */
 export class DeviceNotFoundError extends MassagerError {
   constructor(wanted: string | undefined, seconds: number) {
+    // a board stops advertising while a central holds it: busy looks the same as asleep from here
     super(
       wanted
-        ? `no massager named or addressed "${wanted}" was found in ${seconds} s; run \`massager devices\` to see the ones in range`
-        : `no massager was found in ${seconds} s; wake it with a button press, or use --device sim for the virtual massager`,
+        ? `no massager named or addressed "${wanted}" was found in ${seconds} s; it may be asleep (press its button) or connected to another computer or command; \`massager devices\` lists the ones in range`
+        : `no massager was found in ${seconds} s; it may be asleep (press its button) or connected to another computer or command (a massager takes one connection at a time); --device sim is the virtual one`,
       EXIT.device,
     );
   }
@@ -66,20 +83,49 @@ export class LinkError extends MassagerError {
   }
 }
 
+/** What a person calls each request (by its wire name, shared/codes.ts OP_NAMES): wire names stay out of messages. */
+const ACTIONS: { [op: string]: string } = {
+  info: "reading the massager's info",
+  "time-set": "setting the clock",
+  status: "reading the session state",
+  "settings-set": "changing the settings",
+  auth: "proving this computer's key",
+  pair: "pairing",
+  unpair: "unpairing",
+  "log-read": "reading the log",
+  "log-ack": "freeing the synced sessions",
+  "program-list": "listing the programs",
+  "program-begin": "starting the upload",
+  "program-write": "uploading the program",
+  "program-commit": "finishing the upload",
+  "program-read": "reading the program",
+  "program-delete": "deleting the program",
+  "program-select": "selecting the program",
+  start: "starting the session",
+  pause: "pausing the session",
+  resume: "resuming the session",
+  stop: "stopping the session",
+};
+
+/** "setting the clock" for "time-set"; "sending …" for a name not in the table. */
+export function actionOf(op: string): string {
+  return ACTIONS[op] ?? `sending ${op}`;
+}
+
 /** The link was lost while a request was in flight (the next request reconnects). */
 export class LinkLostError extends LinkError {
   constructor(what: string) {
-    super(`the Bluetooth link was lost during ${what}; run the command again (it resumes where it stopped)`);
+    super(`the Bluetooth link was lost while ${actionOf(what)}; run the command again (it resumes where it stopped)`);
   }
 }
 
-/** The device answered with a status other than Ok; the message is the STATUS_TEXT sentence. */
+/** The device answered with a status other than Ok; the message is the STATUS_TEXT sentence (the command says what it was doing). */
 export class DeviceStatusError extends MassagerError {
   readonly status: number;
   readonly op: string;
   readonly body: Uint8Array;
   constructor(op: string, status: number, sentence: string, body: Uint8Array = new Uint8Array(0)) {
-    super(`${op}: ${sentence}`, EXIT.device);
+    super(sentence, EXIT.device);
     this.status = status;
     this.op = op;
     this.body = body;
@@ -95,11 +141,14 @@ export class SyncError extends MassagerError {
 
 /** A program file that cannot be sent: unreadable, not JSON, too large, or fails validation. */
 export class ProgramFileError extends MassagerError {
-  /** Every validation error (the message names the first); `massager validate` prints them all. */
+  /** Every validation error (the message names the first, or with `listed` says how many). */
   readonly errors: string[];
-  constructor(message: string, errors: string[] = []) {
+  /** The CLI prints every error on a line of its own under the message (`massager validate`). */
+  readonly listed: boolean;
+  constructor(message: string, errors: string[] = [], listed = false) {
     super(message, EXIT.input);
     this.errors = errors;
+    this.listed = listed;
   }
 }
 

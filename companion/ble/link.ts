@@ -5,7 +5,7 @@ import { INFO_PROTECTED, type Info, type SessionStatus, decodeInfo, decodeStatus
 import { NOTIFY_CHAR_UUID, REQUEST_CHAR_UUID, SERVICE_UUID } from "../../shared/uuids";
 import { type DeviceLink, type LinkStats, type Reply, type RequestOptions, statusError } from "../device/link";
 import type { OwnerSession } from "../device/owner";
-import { LinkError, LinkLostError, TimeoutError } from "../errors";
+import { LinkError, LinkLostError, TimeoutError, actionOf } from "../errors";
 import { type NobleCharacteristic, type NoblePeripheral, type NobleService, nobleUuid } from "./noble-types";
 import { fromCallback, sleep, withTimeout } from "./timeout";
 
@@ -211,7 +211,8 @@ export class Link implements DeviceLink {
   /** Drops the connection from this side (used by close, by a failed connect, and by tests). */
   async hangUp(): Promise<void> {
     const p = this.peripheral;
-    if (p.state === "connected" || p.state === "connecting" || this.connected) {
+    // a connect that timed out was cancelled (noble leaves its state at "connecting"): no link to wait for
+    if (p.state === "connected" || this.connected) {
       await withTimeout(
         new Promise<void>((resolve) => p.disconnect(() => resolve())),
         2000,
@@ -257,10 +258,10 @@ export class Link implements DeviceLink {
       });
       try {
         for (const p of packets) await this.writePacket(p, what);
-        const r = await withTimeout(reply, timeoutMs, `waiting for the ${what} reply from ${this.name}`);
+        const r = await withTimeout(reply, timeoutMs, `${actionOf(what)} on ${this.name}`);
         if (!(r instanceof Error)) return r;
         if (!garbled) throw r;
-        if (attempt >= retries) throw new LinkError(`${what}: the device kept receiving the request garbled; move closer and try again`);
+        if (attempt >= retries) throw new LinkError(`the massager kept receiving the request garbled while ${actionOf(what)}; move closer and try again`);
       } catch (err) {
         if (!(err instanceof TimeoutError) || attempt >= retries || !this.connected) throw err;
       } finally {
@@ -287,7 +288,7 @@ export class Link implements DeviceLink {
     await withTimeout(
       fromCallback<void>((done) => c.write(Buffer.from(p), true, done)),
       this.opts.gattTimeoutMs,
-      `sending ${what} to ${this.name}`,
+      `${actionOf(what)} on ${this.name} (sending)`,
     );
   }
 

@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { LinkError, NoAdapterError } from "../errors";
+import { BluetoothPermissionError, NoAdapterError } from "../errors";
 import type { NobleLike } from "./noble-types";
 
 /**
@@ -19,7 +19,7 @@ export async function loadHardwareNoble(opts: { waitMs?: number; load?: () => un
   try {
     noble = (opts.load ?? (() => require("@abandonware/noble")))() as NobleLike;
   } catch (err) {
-    throw new NoAdapterError(describe(err));
+    throw adapterError(err);
   }
   return waitPoweredOn(noble, opts.waitMs ?? 4000);
 }
@@ -45,8 +45,7 @@ export function waitPoweredOn(noble: NobleLike, waitMs: number): Promise<NobleLi
     const onState = (state: string) => {
       if (state === "poweredOn") done(null);
       else if (NO_ADAPTER_STATES.includes(state)) done(new NoAdapterError(`adapter state ${state}`));
-      else if (state === "unauthorized")
-        done(new LinkError("this program is not allowed to use Bluetooth; grant it Bluetooth permission (on Linux: sudo setcap cap_net_raw+eip $(eval readlink -f $(which node))), or use --device sim"));
+      else if (state === "unauthorized") done(new BluetoothPermissionError());
     };
     const timer = setTimeout(() => done(new NoAdapterError(warnings.join("; ") || "adapter never powered on")), waitMs);
     noble.on("warning", onWarning);
@@ -55,11 +54,18 @@ export function waitPoweredOn(noble: NobleLike, waitMs: number): Promise<NobleLi
     try {
       state = noble.state; // starts the bindings when nothing else has
     } catch (err) {
-      done(new NoAdapterError(describe(err)));
+      done(adapterError(err));
       return;
     }
     if (state !== "unknown") onState(state);
   });
+}
+
+/** A failure to open the adapter: no permission (EPERM/EACCES on the HCI socket), or no adapter at all. */
+function adapterError(err: unknown): Error {
+  const e = err as { code?: string; message?: string };
+  if (e?.code === "EPERM" || e?.code === "EACCES" || /operation not permitted|permission denied/i.test(e?.message ?? "")) return new BluetoothPermissionError();
+  return new NoAdapterError(describe(err));
 }
 
 function describe(err: unknown): string {

@@ -9,12 +9,14 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string, on
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
+      // reject first: onTimeout may fail the operation at once (noble's cancelConnect rejects the
+      // connect with "connection canceled!"), and the race must end with the timeout's sentence
+      reject(new TimeoutError(what, ms));
       try {
         onTimeout?.();
       } catch {
         // the operation is being abandoned anyway
       }
-      reject(new TimeoutError(what, ms));
     }, ms);
   });
   return Promise.race([promise, expired]).finally(() => clearTimeout(timer));

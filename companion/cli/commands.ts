@@ -1,4 +1,5 @@
 import type { Context } from "./context";
+import { programRules } from "./program-rules";
 
 /**
  * Every command of `massager`, in one table: name, what it does, its arguments and options, and an
@@ -36,6 +37,8 @@ export interface CommandSpec {
   example: string;
   /** Talks to a device (so --device applies). */
   device: boolean;
+  /** More lines for its --help, under a heading (e.g. the program rules). */
+  more?: { heading: string; lines: () => string[] };
   load: () => Promise<CommandModule>;
 }
 
@@ -48,6 +51,8 @@ export interface ParsedOptions {
   options: Record<string, string | number | boolean>;
   help: boolean;
 }
+
+const PROGRAM_RULES = { heading: "A program file (JSON) keeps these rules:", lines: programRules };
 
 export const GLOBAL_OPTIONS: OptionSpec[] = [
   { name: "device", alias: "d", type: "string", arg: "NAME|ADDRESS|sim", description: "the massager to talk to (a name, an address, or sim for the virtual one)" },
@@ -97,9 +102,10 @@ export const COMMANDS: CommandSpec[] = [
     name: "push",
     summary: "validate a program file, upload it, and make it the selected program",
     args: [{ name: "file", required: true, description: "a program in JSON (see `massager validate`)" }],
-    options: [{ name: "slot", type: "number", arg: "N", description: "custom slot 0-3 (default: the slot with the same name, else the first free one)" }],
-    example: "massager push my-program.json --slot 1",
+    options: [{ name: "slot", type: "string", arg: "SLOT", description: "custom slot s0-s3 (default: the slot with the same name, else the first free one)" }],
+    example: "massager push my-program.json --slot s1",
     device: true,
+    more: PROGRAM_RULES,
     load: () => import("./commands/push"),
   },
   {
@@ -114,7 +120,7 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: "show",
     summary: "read a program back from the device as the JSON file `massager push` takes",
-    args: [{ name: "id", required: true, description: "program id, slot (s0-s3) or name, as `massager programs` lists" }],
+    args: [{ name: "id", required: true, description: "program id (0-2 presets, s0-s3 custom) or name, as `massager programs` lists it" }],
     options: [{ name: "out", type: "string", arg: "FILE", description: "write the JSON to FILE instead of printing it" }],
     example: "massager show s1 --out evening.json",
     device: true,
@@ -123,7 +129,7 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: "select",
     summary: "make a program the one a button press starts",
-    args: [{ name: "id", required: true, description: "program id, slot (s0-s3) or name, as `massager programs` lists" }],
+    args: [{ name: "id", required: true, description: "program id (0-2 presets, s0-s3 custom) or name, as `massager programs` lists it" }],
     options: [],
     example: "massager select s1",
     device: true,
@@ -131,19 +137,19 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: "delete",
-    summary: "delete the custom program in a slot",
-    args: [{ name: "slot", required: true, description: "slot 0-3" }],
+    summary: "delete a custom program from the device",
+    args: [{ name: "id", required: true, description: "a custom program: slot (s0-s3) or name, as `massager programs` lists it" }],
     options: [],
-    example: "massager delete 2",
+    example: "massager delete s2",
     device: true,
     load: () => import("./commands/delete"),
   },
   {
     name: "start",
-    summary: "start a program (default: the selected one) and follow it to the end; Ctrl-C stops it",
-    args: [{ name: "id", required: false, description: "program id, slot (s0-s3) or name" }],
-    options: [{ name: "speed", type: "number", arg: "X", description: "virtual device only: run its clock X times faster while following the session" }],
-    example: "massager start 0 --device sim --speed 60",
+    summary: "start a program (default: the selected one, or the paused session); it runs on the device until it ends, its button or `massager stop`",
+    args: [{ name: "id", required: false, description: "program id (0-2 presets, s0-s3 custom) or name, as `massager programs` lists it" }],
+    options: [{ name: "follow", alias: "f", type: "boolean", description: "stay and show the session live until it ends (Ctrl-C stops following, not the session)" }],
+    example: "massager start 0 --follow",
     device: true,
     load: () => import("./commands/start"),
   },
@@ -240,7 +246,8 @@ export const COMMANDS: CommandSpec[] = [
       { name: "console-port", type: "number", arg: "C", description: "Espruino console port for espruino-tools (default 2323)" },
       { name: "board", type: "string", arg: "NAME", description: "MDBT42Q (default), PUCKJS or BANGLEJS2" },
       { name: "speed", type: "number", arg: "X", description: "virtual time runs X times faster than real time (default 1)" },
-      { name: "keep-firmware", type: "boolean", description: "boot the bundle in its flash (as last flashed) instead of dist/firmware.js" },
+      { name: "reinstall", type: "boolean", description: "install dist/firmware.js even when another bundle was flashed into it (that one is kept by default)" },
+      { name: "keep-firmware", type: "boolean", description: "boot the bundle in its flash, whichever it is, instead of dist/firmware.js" },
       { name: "battery", type: "number", arg: "PERCENT", description: "the cell's charge at the start (default 100; keys b / B take 10 % off or put it back)" },
     ],
     example: "massager sim --speed 10 --battery 15",
@@ -256,6 +263,7 @@ export const COMMANDS: CommandSpec[] = [
       { name: "port", alias: "p", type: "string", arg: "PORT", description: "espruino-tools port instead of --device, e.g. tcp://127.0.0.1:2323" },
       { name: "bundle", type: "string", arg: "FILE", description: "install this built bundle as it is instead of building one" },
       { name: "dry-run", type: "boolean", description: "build and show what would be sent, without connecting" },
+      { name: "out", type: "string", arg: "DIR", description: "keep the bundle, the board file and (with --dry-run) what would be sent in DIR" },
     ],
     example: "massager flash --device sim",
     device: true,
@@ -302,6 +310,7 @@ export const COMMANDS: CommandSpec[] = [
     options: [],
     example: "massager validate my-program.json",
     device: false,
+    more: PROGRAM_RULES,
     load: () => import("./commands/validate"),
   },
 ];

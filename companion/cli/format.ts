@@ -26,7 +26,7 @@ export function isoTime(unix: number): string {
   return new Date(unix * 1000).toISOString().replace(".000Z", "Z");
 }
 
-/** "preset 0", "slot 1" … the short label of a program id. */
+/** The ID a person types for a program id: "0".."2" (presets), "s0".."s3" (custom slots). */
 export function idLabel(id: number): string {
   return id >= SLOT_BASE ? `s${id - SLOT_BASE}` : String(id);
 }
@@ -40,26 +40,35 @@ export function programName(id: number, entries?: ProgramEntry[]): string {
 }
 
 /**
- * A program reference as a person types it → program id: "0".."2" (presets), "s0".."s3" (slots),
- * a wire id ("16"), or a program's name as `massager programs` lists it.
+ * The one way to name a program, in every command that takes one (show, select, start, delete): its
+ * ID as `massager programs` lists it ("0".."2" the presets, "s0".."s3" the custom slots; "slot 1"
+ * too), or its name (any case). An ID wins over a program named like one.
  */
 export function resolveProgram(ref: string, entries: ProgramEntry[]): number {
-  const r = ref.trim();
-  let id: number | undefined;
-  const slot = /^s(?:lot)?[: ]?(\d+)$/i.exec(r);
-  if (slot) id = SLOT_BASE + Number(slot[1]);
-  else if (/^\d+$/.test(r)) id = Number(r);
-  else id = entries.find((e) => e.name.toLowerCase() === r.toLowerCase())?.id;
-  if (id === undefined || !entries.some((e) => e.id === id))
-    throw new UsageError(`there is no program "${ref}" on the device; run \`massager programs\` to see the ids and names`);
-  return id;
+  const r = ref.trim().toLowerCase();
+  const slot = /^s(?:lot)?[: ]?(\d+)$/.exec(r);
+  const byId = entries.find((e) => idLabel(e.id) === (slot ? `s${Number(slot[1])}` : r));
+  const hit = byId ?? entries.find((e) => e.name.toLowerCase() === r);
+  if (hit) return hit.id;
+  const empty = slot && Number(slot[1]) < SLOTS ? ` (slot s${Number(slot[1])} is empty)` : "";
+  throw new UsageError(
+    `there is no program "${ref}" on the device${empty}; it has ${entries.map((e) => `${idLabel(e.id)} "${e.name}"`).join(", ")} (\`massager programs\` lists them)`,
+  );
 }
 
-/** A slot as typed: "1" or "s1". */
+/** A custom program named as resolveProgram takes it → its slot; a preset is refused (it is part of the firmware). */
+export function resolveSlot(ref: string, entries: ProgramEntry[]): number {
+  const id = resolveProgram(ref, entries);
+  if (id < SLOT_BASE)
+    throw new UsageError(`${idLabel(id)} "${programName(id, entries)}" is a preset, part of the firmware, and cannot be deleted; custom programs are s0 to s${SLOTS - 1}`);
+  return id - SLOT_BASE;
+}
+
+/** A slot as `push --slot` takes it: "1" or "s1". */
 export function parseSlot(ref: string | number): number {
   const m = /^s?(\d+)$/i.exec(String(ref).trim());
   const n = m ? Number(m[1]) : NaN;
-  if (!(n >= 0 && n < SLOTS)) throw new UsageError(`"${ref}" is not a slot; custom programs live in slots 0 to ${SLOTS - 1} (see \`massager programs\`)`);
+  if (!(n >= 0 && n < SLOTS)) throw new UsageError(`"${ref}" is not a slot; custom programs live in slots s0 to s${SLOTS - 1} (see \`massager programs\`)`);
   return n;
 }
 

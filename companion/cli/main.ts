@@ -30,6 +30,7 @@ export async function main(argv: string[], io?: Partial<IO>): Promise<number> {
       json: parsed.options.json === true,
       dataDir: parsed.options["data-dir"] as string | undefined,
       device: parsed.options.device as string | undefined,
+      command: parsed.command,
     });
     const mod = await spec.load();
     const data = await mod.run(parsed, ctx);
@@ -56,9 +57,10 @@ function report(err: unknown, io: IO, json: boolean): void {
     : `unexpected error: ${(err as Error)?.message ?? String(err)}; run again with MASSAGER_DEBUG=1 and report what it prints`;
   const prefix = color ? "\x1b[31mmassager:\x1b[0m" : "massager:";
   io.stderr.write(`${prefix} ${oneLine(message)}\n`);
+  if (err instanceof ProgramFileError && err.listed) for (const e of err.errors) io.stderr.write(`  ${e}\n`);
   if (debug && err instanceof Error && err.stack) io.stderr.write(err.stack + "\n");
   if (json) {
-    const e: Record<string, unknown> = { message: oneLine(message), kind: known ? (err as Error).name : "Error", exitCode: exitCodeOf(err) };
+    const e: Record<string, unknown> = { message: oneLine(message), kind: known ? (err as Error).name : "Error", exit_code: exitCodeOf(err) };
     if (err instanceof ProgramFileError && err.errors.length) e.errors = err.errors;
     io.stdout.write(JSON.stringify({ error: e }, null, 2) + "\n");
   }

@@ -126,5 +126,6 @@ export function helpText(commandName?: string): string {
     "",
     "Example:",
     `  ${cmd.example}`,
+    ...(cmd.more ? ["", cmd.more.heading, ...cmd.more.lines().map((l) => `  ${l}`)] : []),
   ].join("\n");
 }

@@ -6,6 +6,8 @@ export interface Progress {
   update(done: number, total: number, unit?: string): void;
   /** Ends the line (leaves the final state visible). */
   done(): void;
+  /** Takes the bar off its line (for a line of output; the next update draws it again). */
+  clear(): void;
 }
 
 const WIDTH = 24;
@@ -15,7 +17,7 @@ export function progressBar(
   label: string,
   opts: { enabled: boolean; color?: boolean },
 ): Progress {
-  if (!opts.enabled) return { update() {}, done() {} };
+  if (!opts.enabled) return { update() {}, done() {}, clear() {} };
   let drawn = false;
   let last = "";
   return {
@@ -33,6 +35,11 @@ export function progressBar(
     done() {
       if (drawn) out.write("\n");
       drawn = false;
+    },
+    clear() {
+      if (drawn) out.write("\r\x1b[2K");
+      drawn = false;
+      last = "";
     },
   };
 }

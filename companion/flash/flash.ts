@@ -9,7 +9,7 @@
  * A dry run builds and lets espruino-tools write the exact text it would send (`-o`) without
  * connecting to anything.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createServer, type Socket } from "node:net";
 import { join } from "node:path";
@@ -39,6 +39,8 @@ export interface FlashOptions {
   /** Install this file as it is instead of building one. */
   bundleFile?: string;
   dryRun?: boolean;
+  /** Keep the files handed to espruino-tools (bundle, board file, and with dryRun the upload script) in this folder; else they go with the run. */
+  outDir?: string;
   /** Give up after this long (default 2 min over TCP, 5 min over Bluetooth). */
   timeoutMs?: number;
   onProgress?: (sent: number, total: number) => void;
@@ -60,7 +62,8 @@ export interface FlashResult {
   dryRun: boolean;
   /** The command that runs (or, with --dry-run, would run) espruino-tools. */
   command: string;
-  /** With --dry-run: the file holding exactly what espruino-tools would send. */
+  /** With --dry-run: the bytes espruino-tools would send, and (with outDir) the file holding them. */
+  uploadBytes?: number;
   uploadScript?: string;
   /** What the board printed while installing. */
   deviceOutput: string[];
@@ -71,8 +74,8 @@ export async function flashFirmware(opts: FlashOptions): Promise<FlashResult> {
   const started = Date.now();
   if (!opts.dryRun && !opts.target) throw new FlashError("say where to flash: --device NAME|ADDRESS|sim or -p tcp://HOST:PORT");
   const { code, version } = await bundleFor(opts);
-  const dir = mkdtempSync(join(tmpdir(), "massager-flash-"));
-  const keep = !!opts.dryRun;
+  const keep = opts.outDir !== undefined;
+  const dir = keep ? outFolder(opts.outDir!) : mkdtempSync(join(tmpdir(), "massager-flash-"));
   try {
     const file = join(dir, "firmware.js");
     writeFileSync(file, code, "latin1");
@@ -94,8 +97,8 @@ export async function flashFirmware(opts: FlashOptions): Promise<FlashResult> {
     if (opts.dryRun) {
       // espruino-tools runs for real, against a console on this computer that only records what it
       // is sent: the exact text a board would receive, and nothing reaches one
-      const uploadScript = join(dir, "upload.txt");
-      opts.onStage?.(`recording what espruino-tools would send into ${uploadScript}`);
+      const uploadScript = keep ? join(dir, "upload.txt") : undefined;
+      opts.onStage?.(`recording what espruino-tools would send${uploadScript ? ` into ${uploadScript}` : ""}`);
       const rec = await recordingConsole();
       let run: EspruinoRun;
       try {
@@ -105,13 +108,14 @@ export async function flashFirmware(opts: FlashOptions): Promise<FlashResult> {
       }
       if (!run.uploadComplete) throw new FlashError(`espruino-tools could not prepare the upload (exit code ${run.exitCode}): ${lastLine(run.stderr || run.stdout)}`);
       const sent = rec.text();
-      writeFileSync(uploadScript, sent, "latin1");
+      if (uploadScript) writeFileSync(uploadScript, sent, "latin1");
       return {
         ...base,
         target: opts.target ? describeTarget(opts.target) : "(none)",
         chunks: (sent.match(/require\("Storage"\)\.write\(/g) ?? []).length,
         dryRun: true,
-        uploadScript,
+        uploadBytes: Buffer.byteLength(sent, "latin1"),
+        ...(uploadScript ? { uploadScript } : {}),
         deviceOutput: [],
         seconds: (Date.now() - started) / 1000,
       };
@@ -125,6 +129,16 @@ export async function flashFirmware(opts: FlashOptions): Promise<FlashResult> {
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** --out: the folder the person named, created when missing. */
+function outFolder(dir: string): string {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new FlashError(`cannot keep the files in ${dir} (${(err as { code?: string }).code ?? (err as Error).message}); choose another --out folder`);
+  }
+  return dir;
 }
 
 /** The bundle to install: built for the board (Espruino check and budget enforced), or a given file. */

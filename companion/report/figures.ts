@@ -3,6 +3,8 @@ import { REGIONS } from "../../shared/program";
 import type { SessionRow } from "../history/store";
 import { dateText, dayOf, isoWeekText, weekStart } from "./days";
 import { type Tally, tally } from "./tally";
+import { RULES, type Rule } from "./rules";
+import { plural } from "../words";
 
 /*
  * The report: what the studies measured, computed from session rows. Pure: rows in, figures out; one
@@ -14,12 +16,14 @@ import { type Tally, tally } from "./tally";
  *   - today: the day of `now` (or the --today date). Sessions that start after today are left out of
  *     every figure and counted in sessions.afterToday (a wrong clock, or a --today in the past).
  *   - a day's minutes: the sum of actual_s (time running, pauses excluded) of its sessions / 60.
- *   - a day meets the 4-minute protocol when its total actual seconds are >= 240.
- *   - a day is in the 11-20 minute range when its total actual seconds are >= 660 and <= 1200.
+ *   - a session counts toward a protocol only when it is long enough for it (rules.ts, each rule
+ *     with its source): a day meets the 4-minute protocol with a session of >= 240 s; a day is in
+ *     the 11-20 minute range when its sessions of >= 240 s add up to >= 660 and <= 1200 s; a week
+ *     meets the twice-weekly protocol with 2 sessions of >= 900 s.
  *   - week: an ISO week, Monday to Sunday, of local days.
  *   - a counted session: a session with actual_s > 0 (one started and stopped at once is not
- *     counted). Every "sessions" figure counts these, except sessions.total and sessions.byEnd,
- *     which count every row.
+ *     counted). Every "sessions" figure counts these, except sessions.total and sessions.by_end,
+ *     which count every row, and the protocols' own counts, which count the sessions long enough.
  *   - the last N days: the N days ending with today, today included.
  *   - minutes are rounded to 0.1; shares are fractions 0..1 rounded to 0.001; counts are exact.
  * It reports consistency (what the device logged), never a medical outcome.
@@ -48,15 +52,15 @@ export interface Window {
   /** sum of actual minutes of the sessions in the window */
   minutes: number;
   /** minutes / days (every calendar day of the window counts, days without sessions included) */
-  minutesPerDay: number;
+  minutes_per_day: number;
   /** counted sessions in the window */
   sessions: number;
   /** days in the window with at least one counted session */
-  activeDays: number;
-  /** days in the window whose total is >= 4 minutes */
-  daysMeeting4Min: number;
-  /** days in the window whose total is within 11-20 minutes (inclusive) */
-  daysIn11to20: number;
+  active_days: number;
+  /** days in the window that meet the 4-minute protocol (RULES.daily4Min) */
+  days_meeting_4_min: number;
+  /** days in the window in the 11-20 minute range (RULES.daily11to20) */
+  days_in_11_to_20: number;
 }
 
 export interface RegionMinutes {
@@ -70,6 +74,10 @@ export interface DaySeries {
   minutes: number;
   /** counted sessions */
   sessions: number;
+  /** the day meets the 4-minute protocol; is in the 11-20 minute range; is above it (rules.ts) */
+  meets_4_min: boolean;
+  in_11_to_20: boolean;
+  above_20: boolean;
 }
 
 export interface WeekSeries {
@@ -77,30 +85,41 @@ export interface WeekSeries {
   week: string;
   /** date of its Monday */
   start: string;
-  /** counted sessions */
+  /** counted sessions, and of those the ones long enough for the twice-weekly protocol */
   sessions: number;
+  long_enough: number;
   minutes: number;
 }
 
+/** A protocol's rule and where it comes from (rules.ts). */
+export interface Stated {
+  study: string;
+  rule: string;
+  source: string;
+}
+
+/** Every figure of the report. Its JSON (`massager report --json`) is this object, as it is. */
 export interface Report {
-  reportVersion: number;
+  report_version: number;
   /** the time zone days are counted in */
-  timeZone: string;
+  time_zone: string;
   note: string;
   sessions: {
     /** every session up to and including today */
     total: number;
     /** of those, sessions with actual_s = 0: not counted anywhere else */
-    zeroLength: number;
+    zero_length: number;
     /** sessions starting after today, left out of every figure */
-    afterToday: number;
+    after_today: number;
     /** sessions whose start time the companion could only estimate (their day may be off) */
-    estimatedTime: number;
+    estimated_time: number;
     /** date of the first and the last session, null without sessions */
-    firstDate: string | null;
-    lastDate: string | null;
+    first_date: string | null;
+    last_date: string | null;
     /** every session up to today per end reason, every reason listed */
-    byEnd: { [reason: string]: number };
+    by_end: { [reason: string]: number };
+    /** the day of the last session that ended because the battery ran low, null when none did */
+    last_battery_end_date: string | null;
   };
   /** the day the report is computed for */
   today: {
@@ -110,90 +129,88 @@ export interface Report {
     /** counted sessions today */
     sessions: number;
   };
-  last7Days: Window;
-  last30Days: Window;
+  last_7_days: Window;
+  last_30_days: Window;
   /** Protocol 1: 4 minutes a day for 24 weeks (2016 controlled study). */
-  daily4Min: {
-    study: string;
-    minutesPerDay: number;
-    /** consecutive days meeting 4 min that end today, or end yesterday while today does not meet yet */
-    currentStreakDays: number;
+  daily_4_min: Stated & {
+    minutes_per_day: number;
+    /** consecutive days meeting it that end today, or end yesterday while today does not meet yet */
+    current_streak_days: number;
     /** whether today already meets */
-    todayMet: boolean;
-    /** the longest run of consecutive days meeting 4 min, up to today */
-    longestStreakDays: number;
+    today_met: boolean;
+    /** the longest run of consecutive days meeting it, up to today */
+    longest_streak_days: number;
     /** the last day of that run (the most recent one on a tie), null when there is none */
-    longestStreakEnd: string | null;
-    /** days meeting 4 min from the first session's day to today */
-    daysMeeting: number;
+    longest_streak_end: string | null;
+    /** days meeting it from the first session's day to today */
+    days_meeting: number;
     /** days from the first session's day to today, both included; 0 without sessions */
-    daysElapsed: number;
-    /** daysMeeting / daysElapsed (0 without sessions) */
+    days_elapsed: number;
+    /** days_meeting / days_elapsed (0 without sessions) */
     adherence: number;
     /** the 24-week course, counted from the first session's day; null without sessions */
     course: null | {
       weeks: number;
-      startDate: string;
-      /** startDate + 24 weeks - 1 day: the course's last day */
-      endDate: string;
+      start_date: string;
+      /** start_date + 24 weeks - 1 day: the course's last day */
+      end_date: string;
       /** the course week today falls in, 1..24 (24 once the course is over) */
       week: number;
       /** days of the course up to today, 1..168 */
-      daysElapsed: number;
-      /** of those, days meeting 4 min */
-      daysMeeting: number;
-      /** daysMeeting / daysElapsed */
+      days_elapsed: number;
+      /** of those, days meeting it */
+      days_meeting: number;
+      /** days_meeting / days_elapsed */
       adherence: number;
       /** today is after the course's last day */
       complete: boolean;
     };
   };
   /** Protocol 2: 11-20 minutes a day for about 7.5 months (2019 survey). */
-  daily11to20: {
-    study: string;
-    rangeMinutes: number[];
+  daily_11_to_20: Stated & {
+    range_minutes: number[];
     /** days in the range from the first session's day to today */
-    daysInRange: number;
+    days_in_range: number;
     /** days above 20 minutes in that span */
-    daysAbove: number;
-    /** daysInRange / daily4Min.daysElapsed (0 without sessions) */
+    days_above: number;
+    /** days_in_range / daily_4_min.days_elapsed (0 without sessions) */
     share: number;
   };
   /** Protocol 3: twice a week for 10 weeks (stress study). */
-  twiceWeekly: {
-    study: string;
-    sessionsPerWeek: number;
-    /** the ISO week holding today */
-    /** counted sessions in it, and whether they are >= 2 */
-    currentWeek: { week: string; sessions: number; meets: boolean };
+  twice_weekly: Stated & {
+    sessions_per_week: number;
+    /** the shortest session that counts, in minutes */
+    session_minutes: number;
+    /** the ISO week holding today: sessions long enough, shorter ones (not counted), and whether it meets */
+    current_week: { week: string; sessions: number; shorter_sessions: number; meets: boolean };
     /** ISO weeks from the first session's week to the current week, both included */
-    weeksElapsed: number;
-    /** of those, weeks with >= 2 counted sessions (the current week included once it has 2) */
-    weeksMeeting: number;
-    /** weeksMeeting / weeksElapsed (0 without sessions) */
+    weeks_elapsed: number;
+    /** of those, weeks meeting it (the current week included once it does) */
+    weeks_meeting: number;
+    /** weeks_meeting / weeks_elapsed (0 without sessions) */
     share: number;
     /** consecutive weeks meeting it that end with the current week, or with the last one while the current week does not meet yet */
-    currentStreakWeeks: number;
-    /** counted sessions in those weeks / weeksElapsed, rounded to 0.1 */
-    averageSessionsPerWeek: number;
+    current_streak_weeks: number;
+    /** sessions long enough in those weeks / weeks_elapsed, rounded to 0.1 */
+    average_sessions_per_week: number;
   };
   /** Actual minutes per scalp region (front: hairline and temples; crown; back: occiput and nape). */
   regions: {
-    allTime: RegionMinutes;
-    last30Days: RegionMinutes;
+    all_time: RegionMinutes;
+    last_30_days: RegionMinutes;
   };
   /** "Whether the person moved when cued", as far as the device can know: see CUE_MEANING. */
-  reachedEveryRegion: {
+  reached_every_region: {
     name: string;
     meaning: string;
     /** counted preset sessions: their region plan is known */
-    sessionsWithKnownPlan: number;
+    sessions_with_known_plan: number;
     /** of those, sessions with more than 0 seconds in every region the preset plans */
-    sessionsReachingAll: number;
-    /** sessionsReachingAll / sessionsWithKnownPlan (0 when there are none) */
+    sessions_reaching_all: number;
+    /** sessions_reaching_all / sessions_with_known_plan (0 when there are none) */
     share: number;
     /** counted custom-program sessions, left out */
-    sessionsUnknownPlan: number;
+    sessions_unknown_plan: number;
   };
   /** Chart data: every day and every ISO week of the last 26 weeks (the current week included). */
   series: {
@@ -202,7 +219,6 @@ export interface Report {
   };
 }
 
-const DAILY_S = PROTOCOLS.dailyShortMinutes * 60;
 const RANGE_LO_S = PROTOCOLS.dailyRangeMinutes[0] * 60;
 const RANGE_HI_S = PROTOCOLS.dailyRangeMinutes[1] * 60;
 const COURSE_DAYS = PROTOCOLS.courseWeeks * 7;
@@ -226,24 +242,24 @@ export function computeReport(rows: SessionRow[], options: ReportOptions = {}): 
   const timeZone = options.timeZone || Intl.DateTimeFormat().resolvedOptions().timeZone || "local";
   const t = tally(rows, today, CHART_WEEKS);
   return {
-    reportVersion: REPORT_VERSION,
-    timeZone: timeZone,
+    report_version: REPORT_VERSION,
+    time_zone: timeZone,
     note: HONEST_NOTE,
     sessions: sessionsFigures(t),
     today: { date: dateText(today), minutes: minutes(t.daySeconds[today - t.from]), sessions: t.daySessions[today - t.from] },
-    last7Days: windowOf(t, 7),
-    last30Days: windowOf(t, 30),
-    daily4Min: daily4Min(t),
-    daily11to20: daily11to20(t),
-    twiceWeekly: twiceWeekly(t),
-    regions: { allTime: regionMinutes(t.regionsAll), last30Days: regionMinutes(t.regions30) },
-    reachedEveryRegion: {
+    last_7_days: windowOf(t, 7),
+    last_30_days: windowOf(t, 30),
+    daily_4_min: daily4Min(t),
+    daily_11_to_20: daily11to20(t),
+    twice_weekly: twiceWeekly(t),
+    regions: { all_time: regionMinutes(t.regionsAll), last_30_days: regionMinutes(t.regions30) },
+    reached_every_region: {
       name: CUE_NAME,
       meaning: CUE_MEANING,
-      sessionsWithKnownPlan: t.knownPlan,
-      sessionsReachingAll: t.reachingAll,
+      sessions_with_known_plan: t.knownPlan,
+      sessions_reaching_all: t.reachingAll,
       share: share(t.reachingAll, t.knownPlan),
-      sessionsUnknownPlan: t.unknownPlan,
+      sessions_unknown_plan: t.unknownPlan,
     },
     series: chartSeries(t),
   };
@@ -251,20 +267,24 @@ export function computeReport(rows: SessionRow[], options: ReportOptions = {}): 
 
 // ------------------------------------------------------------------ the figures, from the tally
 
-const meets = (t: Tally, d: number) => t.daySeconds[d - t.from] >= DAILY_S;
-const inRange = (t: Tally, d: number) => t.daySeconds[d - t.from] >= RANGE_LO_S && t.daySeconds[d - t.from] <= RANGE_HI_S;
+/** The day has a session long enough for the 4-minute protocol (rules.ts). */
+const meets = (t: Tally, d: number) => t.dayLong4[d - t.from] > 0;
+/** The day's sessions long enough for it add up to 11-20 minutes (rules.ts). */
+const inRange = (t: Tally, d: number) => t.dayRangeSeconds[d - t.from] >= RANGE_LO_S && t.dayRangeSeconds[d - t.from] <= RANGE_HI_S;
 /** Days from the first session's day to today, both included; 0 without sessions. */
 const daysElapsed = (t: Tally) => (t.any ? t.today - t.first + 1 : 0);
+const stated = (study: string, r: Rule): Stated => ({ study, rule: r.rule, source: r.source });
 
 function sessionsFigures(t: Tally): Report["sessions"] {
   return {
     total: t.total,
-    zeroLength: t.zeroLength,
-    afterToday: t.afterToday,
-    estimatedTime: t.estimated,
-    firstDate: t.any ? dateText(t.first) : null,
-    lastDate: t.any ? dateText(t.last) : null,
-    byEnd: t.byEnd,
+    zero_length: t.zeroLength,
+    after_today: t.afterToday,
+    estimated_time: t.estimated,
+    first_date: t.any ? dateText(t.first) : null,
+    last_date: t.any ? dateText(t.last) : null,
+    by_end: t.byEnd,
+    last_battery_end_date: t.lastBatteryEnd > -Infinity ? dateText(t.lastBatteryEnd) : null,
   };
 }
 
@@ -285,15 +305,15 @@ function windowOf(t: Tally, n: number): Window {
   return {
     days: n,
     minutes: minutes(seconds),
-    minutesPerDay: minutes(seconds / n),
+    minutes_per_day: minutes(seconds / n),
     sessions: sessions,
-    activeDays: active,
-    daysMeeting4Min: met,
-    daysIn11to20: ranged,
+    active_days: active,
+    days_meeting_4_min: met,
+    days_in_11_to_20: ranged,
   };
 }
 
-function daily4Min(t: Tally): Report["daily4Min"] {
+function daily4Min(t: Tally): Report["daily_4_min"] {
   let daysMeeting = 0;
   let longest = 0;
   let longestEnd = -1;
@@ -317,79 +337,85 @@ function daily4Min(t: Tally): Report["daily4Min"] {
   for (let d = todayMet ? t.today : t.today - 1; d >= t.from && meets(t, d); d--) current++;
   const elapsed = daysElapsed(t);
   return {
-    study: PRESET_STUDIES[0],
-    minutesPerDay: PROTOCOLS.dailyShortMinutes,
-    currentStreakDays: current,
-    todayMet: todayMet,
-    longestStreakDays: longest,
-    longestStreakEnd: longest > 0 ? dateText(longestEnd) : null,
-    daysMeeting: daysMeeting,
-    daysElapsed: elapsed,
+    ...stated(PRESET_STUDIES[0], RULES.daily4Min),
+    minutes_per_day: PROTOCOLS.dailyShortMinutes,
+    current_streak_days: current,
+    today_met: todayMet,
+    longest_streak_days: longest,
+    longest_streak_end: longest > 0 ? dateText(longestEnd) : null,
+    days_meeting: daysMeeting,
+    days_elapsed: elapsed,
     adherence: share(daysMeeting, elapsed),
     course: course(t),
   };
 }
 
 /** The 24-week course, counted from the first session's day. */
-function course(t: Tally): Report["daily4Min"]["course"] {
+function course(t: Tally): Report["daily_4_min"]["course"] {
   if (!t.any) return null;
   const elapsed = Math.min(t.today - t.first + 1, COURSE_DAYS);
   let met = 0;
   for (let d = t.first; d < t.first + elapsed; d++) if (meets(t, d)) met++;
   return {
     weeks: PROTOCOLS.courseWeeks,
-    startDate: dateText(t.first),
-    endDate: dateText(t.first + COURSE_DAYS - 1),
+    start_date: dateText(t.first),
+    end_date: dateText(t.first + COURSE_DAYS - 1),
     week: Math.floor((elapsed - 1) / 7) + 1,
-    daysElapsed: elapsed,
-    daysMeeting: met,
+    days_elapsed: elapsed,
+    days_meeting: met,
     adherence: share(met, elapsed),
     complete: t.today - t.first + 1 > COURSE_DAYS,
   };
 }
 
-function daily11to20(t: Tally): Report["daily11to20"] {
+function daily11to20(t: Tally): Report["daily_11_to_20"] {
   let daysInRange = 0;
   let daysAbove = 0;
   if (t.any) {
     for (let d = t.first; d <= t.today; d++) {
       if (inRange(t, d)) daysInRange++;
-      else if (t.daySeconds[d - t.from] > RANGE_HI_S) daysAbove++;
+      else if (t.dayRangeSeconds[d - t.from] > RANGE_HI_S) daysAbove++;
     }
   }
   return {
-    study: PRESET_STUDIES[1],
-    rangeMinutes: PROTOCOLS.dailyRangeMinutes.slice(),
-    daysInRange: daysInRange,
-    daysAbove: daysAbove,
+    ...stated(PRESET_STUDIES[1], RULES.daily11to20),
+    range_minutes: PROTOCOLS.dailyRangeMinutes.slice(),
+    days_in_range: daysInRange,
+    days_above: daysAbove,
     share: share(daysInRange, daysElapsed(t)),
   };
 }
 
 /** Passes over the weeks, from the first session's week to the current one. */
-function twiceWeekly(t: Tally): Report["twiceWeekly"] {
+function twiceWeekly(t: Tally): Report["twice_weekly"] {
   const weekly = PROTOCOLS.weeklySessions;
   const w0 = t.any ? (weekStart(t.first) - t.weekFrom) / 7 : t.weekCount - 1;
   const wNow = t.weekCount - 1;
   let weeksMeeting = 0;
   let weekCounted = 0;
   for (let w = w0; w <= wNow; w++) {
-    weekCounted += t.weekSessions[w];
-    if (t.weekSessions[w] >= weekly) weeksMeeting++;
+    weekCounted += t.weekLong[w];
+    if (t.weekLong[w] >= weekly) weeksMeeting++;
   }
   const weeksElapsed = t.any ? wNow - w0 + 1 : 0;
   let weekStreak = 0;
-  const nowMeets = t.weekSessions[wNow] >= weekly;
-  for (let w = nowMeets ? wNow : wNow - 1; w >= w0 && t.weekSessions[w] >= weekly; w--) weekStreak++;
+  const nowMeets = t.weekLong[wNow] >= weekly;
+  for (let w = nowMeets ? wNow : wNow - 1; w >= w0 && t.weekLong[w] >= weekly; w--) weekStreak++;
   return {
-    study: PRESET_STUDIES[2],
-    sessionsPerWeek: weekly,
-    currentWeek: { week: isoWeekText(t.today), sessions: t.weekSessions[wNow], meets: nowMeets },
-    weeksElapsed: weeksElapsed,
-    weeksMeeting: weeksMeeting,
+    ...stated(PRESET_STUDIES[2], RULES.twiceWeekly),
+    sessions_per_week: weekly,
+    session_minutes: RULES.twiceWeekly.session_s / 60,
+    current_week: {
+      week: isoWeekText(t.today),
+      sessions: t.weekLong[wNow],
+      shorter_sessions: t.weekSessions[wNow] - t.weekLong[wNow],
+      meets: nowMeets,
+    },
+    weeks_elapsed: weeksElapsed,
+    weeks_meeting: weeksMeeting,
     share: share(weeksMeeting, weeksElapsed),
-    currentStreakWeeks: weekStreak,
-    averageSessionsPerWeek: weeksElapsed > 0 ? Math.round((weekCounted / weeksElapsed) * 10) / 10 : 0,
+    current_streak_weeks: weekStreak,
+    average_sessions_per_week: weeksElapsed > 0 ? Math.round((weekCounted / weeksElapsed) * 10) / 10 : 0,
   };
 }
 
@@ -401,15 +427,35 @@ function regionMinutes(s: number[]): RegionMinutes {
 function chartSeries(t: Tally): Report["series"] {
   const days: DaySeries[] = [];
   for (let d = t.chartStart; d <= t.today; d++) {
-    days.push({ date: dateText(d), minutes: minutes(t.daySeconds[d - t.from]), sessions: t.daySessions[d - t.from] });
+    days.push({
+      date: dateText(d), minutes: minutes(t.daySeconds[d - t.from]), sessions: t.daySessions[d - t.from],
+      meets_4_min: meets(t, d), in_11_to_20: inRange(t, d), above_20: t.dayRangeSeconds[d - t.from] > RANGE_HI_S,
+    });
   }
   const weeks: WeekSeries[] = [];
   for (let k = 0; k < CHART_WEEKS; k++) {
     const start = t.chartStart + k * 7;
     const w = (start - t.weekFrom) / 7;
-    weeks.push({ week: isoWeekText(start), start: dateText(start), sessions: t.weekSessions[w], minutes: minutes(t.weekSeconds[w]) });
+    weeks.push({ week: isoWeekText(start), start: dateText(start), sessions: t.weekSessions[w], long_enough: t.weekLong[w], minutes: minutes(t.weekSeconds[w]) });
   }
   return { days, weeks };
+}
+
+/**
+ * What a person should know about the figures themselves, a sentence each (the terminal and the
+ * page both print them): sessions that ended for the battery, days only estimated, sessions after today.
+ */
+export function reportNotes(r: Report): string[] {
+  const notes: string[] = [];
+  const battery = r.sessions.by_end.battery ?? 0;
+  if (battery)
+    notes.push(`${plural(battery, "session")} ended early because the massager's battery ran low (the last on ${r.sessions.last_battery_end_date}): charge it before the next one.`);
+  if (r.sessions.estimated_time) notes.push(`${plural(r.sessions.estimated_time, "session")} had no clock time: the day shown is estimated.`);
+  if (r.sessions.after_today) {
+    const one = r.sessions.after_today === 1;
+    notes.push(`${plural(r.sessions.after_today, "session")} ${one ? "starts" : "start"} after ${r.today.date} and ${one ? "is" : "are"} left out.`);
+  }
+  return notes;
 }
 
 /** Region names in display order, matching RegionMinutes' keys. */

@@ -2,6 +2,7 @@ import { END_NAMES } from "../../shared/codes";
 import { PRESET_COUNT, presetProgram } from "../../shared/presets";
 import type { SessionRow } from "../history/store";
 import { dayOf, weekStart } from "./days";
+import { RULES } from "./rules";
 
 /*
  * The one pass over the session rows behind every figure of the report (figures.ts): sums per day
@@ -24,6 +25,8 @@ export interface Tally {
   afterToday: number;
   /** sessions up to today per end reason, every reason listed */
   byEnd: { [reason: string]: number };
+  /** day of the last session that ended because the battery ran low (-Infinity: none) */
+  lastBatteryEnd: number;
   /** first day of the chart window (the Monday CHART_WEEKS − 1 weeks before this week's) */
   chartStart: number;
   /** the day index 0 of the day arrays, and the Monday index 0 of the week arrays */
@@ -33,9 +36,13 @@ export interface Tally {
   /** per day: actual seconds, counted sessions */
   daySeconds: Float64Array;
   daySessions: Int32Array;
-  /** per ISO week: actual seconds, counted sessions */
+  /** per day: sessions long enough for the 4-minute protocol; seconds of sessions long enough for the 11-20 one (rules.ts) */
+  dayLong4: Int32Array;
+  dayRangeSeconds: Float64Array;
+  /** per ISO week: actual seconds, counted sessions, sessions long enough for the twice-weekly protocol */
   weekSeconds: Float64Array;
   weekSessions: Int32Array;
+  weekLong: Int32Array;
   /** actual seconds per region (front, crown, back): all time, and the last 30 days */
   regionsAll: number[];
   regions30: number[];
@@ -84,12 +91,15 @@ export function tally(rows: SessionRow[], today: number, chartWeeks: number): Ta
   const weekFrom = weekStart(from);
   const weekCount = (weekStart(today) - weekFrom) / 7 + 1;
   const t: Tally = {
-    today, any, first, last, total: kept.length, zeroLength: 0, estimated: 0, afterToday, byEnd: {},
+    today, any, first, last, total: kept.length, zeroLength: 0, estimated: 0, afterToday, byEnd: {}, lastBatteryEnd: -Infinity,
     chartStart, from, weekFrom, weekCount,
     daySeconds: new Float64Array(span),
     daySessions: new Int32Array(span),
+    dayLong4: new Int32Array(span),
+    dayRangeSeconds: new Float64Array(span),
     weekSeconds: new Float64Array(weekCount),
     weekSessions: new Int32Array(weekCount), // counted sessions (actual_s > 0)
+    weekLong: new Int32Array(weekCount),
     regionsAll: [0, 0, 0],
     regions30: [0, 0, 0],
     knownPlan: 0,
@@ -112,7 +122,11 @@ export function tally(rows: SessionRow[], today: number, chartWeeks: number): Ta
     } else {
       t.zeroLength++;
     }
+    if (actual >= RULES.daily4Min.session_s) t.dayLong4[d - from]++;
+    if (actual >= RULES.daily11to20.session_s) t.dayRangeSeconds[d - from] += actual;
+    if (actual >= RULES.twiceWeekly.session_s) t.weekLong[w]++;
     t.byEnd[r.end_reason] = (t.byEnd[r.end_reason] || 0) + 1;
+    if (r.end_reason === "battery" && d > t.lastBatteryEnd) t.lastBatteryEnd = d;
     if (r.time_source === "estimated") t.estimated++;
     for (let g = 0; g < 3; g++) {
       const s = regionSeconds(r, g) || 0;

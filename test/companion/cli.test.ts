@@ -8,7 +8,7 @@ import { EventEmitter } from "node:events";
 import { runCli } from "../helpers/cli";
 import { parseArgv, helpText } from "../../companion/cli/parse";
 import { COMMANDS } from "../../companion/cli/commands";
-import { NO_ADAPTER_MESSAGE, NoAdapterError, UsageError } from "../../companion/errors";
+import { BluetoothPermissionError, NO_ADAPTER_MESSAGE, NoAdapterError, UsageError } from "../../companion/errors";
 import { loadHardwareNoble } from "../../companion/ble/noble-loader";
 import { buildCompanion } from "../../scripts/build.mjs";
 
@@ -22,12 +22,13 @@ describe("argv → parsed options", () => {
     [["sync", "--device", "sim", "--json"], { command: "sync", options: { device: "sim", json: true } }],
     [["--device=sim", "info"], { command: "info", options: { device: "sim" } }],
     [["-d", "Massager 1A2B", "status"], { command: "status", options: { device: "Massager 1A2B" } }],
-    [["push", "p.json", "--slot", "2"], { command: "push", args: { file: "p.json" }, options: { slot: 2 } }],
-    [["push", "--slot=1", "p.json", "--data-dir", "/tmp/x"], { command: "push", args: { file: "p.json" }, options: { slot: 1, "data-dir": "/tmp/x" } }],
+    [["push", "p.json", "--slot", "s2"], { command: "push", args: { file: "p.json" }, options: { slot: "s2" } }],
+    [["push", "--slot=1", "p.json", "--data-dir", "/tmp/x"], { command: "push", args: { file: "p.json" }, options: { slot: "1", "data-dir": "/tmp/x" } }],
     [["start"], { command: "start", args: {} }],
-    [["start", "s1", "--speed", "60"], { command: "start", args: { id: "s1" }, options: { speed: 60 } }],
+    [["start", "s1", "--follow"], { command: "start", args: { id: "s1" }, options: { follow: true } }],
+    [["start", "-f"], { command: "start", args: {}, options: { follow: true } }],
     [["select", "Daily 4 min"], { command: "select", args: { id: "Daily 4 min" } }],
-    [["delete", "2"], { command: "delete", args: { slot: "2" } }],
+    [["delete", "s2"], { command: "delete", args: { id: "s2" } }],
     [["validate", "--", "-odd-name.json"], { command: "validate", args: { file: "-odd-name.json" } }],
     [["devices", "--timeout", "10"], { command: "devices", options: { timeout: 10 } }],
     [["push", "--help"], { command: "push", help: true }],
@@ -42,8 +43,8 @@ describe("argv → parsed options", () => {
   const bad: [string[], RegExp][] = [
     [["frobnicate"], /unknown command "frobnicate"; run `massager --help`/],
     [["sync", "--slot", "1"], /unknown option --slot for sync; run `massager sync --help`/],
-    [["push"], /push needs FILE .*e\.g\. massager push my-program\.json --slot 1/],
-    [["push", "a.json", "--slot", "x"], /--slot: "x" is not a number/],
+    [["push"], /push needs FILE .*e\.g\. massager push my-program\.json --slot s1/],
+    [["start", "--speed", "9"], /unknown option --speed for start/],
     [["push", "a.json", "--slot"], /--slot needs a value/],
     [["info", "extra"], /info does not take "extra"/],
     [["info", "--json=yes"], /--json takes no value/],
@@ -82,8 +83,8 @@ describe("CLI behaviour", () => {
   it("--help for a command shows its options and example", async () => {
     const r = await run(["push", "--help"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("--slot N");
-    expect(r.stdout).toContain("Example:\n  massager push my-program.json --slot 1");
+    expect(r.stdout).toContain("--slot SLOT");
+    expect(r.stdout).toContain("Example:\n  massager push my-program.json --slot s1");
   });
 
   it("--json errors are JSON on stdout too", async () => {
@@ -93,7 +94,7 @@ describe("CLI behaviour", () => {
       writeFileSync(f, JSON.stringify({ name: "x", steps: [{ region: "top", pattern: "press", duration: 10, intensity: 0.5 }] }));
       const r = await run(["push", f, "--json", "--data-dir", dir]);
       expect(r.code).toBe(4);
-      expect(JSON.parse(r.stdout).error).toMatchObject({ kind: "ProgramFileError", exitCode: 4 });
+      expect(JSON.parse(r.stdout).error).toMatchObject({ kind: "ProgramFileError", exit_code: 4 });
       expect(r.stderr).toMatch(/steps\[0\]\.region: "top" is not one of front, crown, back/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -123,5 +124,24 @@ describe("CLI behaviour", () => {
     await expect(loadHardwareNoble({ load: () => fake })).rejects.toThrow(NO_ADAPTER_MESSAGE);
     const on = Object.assign(new EventEmitter(), { state: "poweredOn", startScanning() {}, stopScanning() {} });
     await expect(loadHardwareNoble({ load: () => on })).resolves.toBe(on);
+  });
+
+  it("noble-loader: no right to the HCI socket (EPERM, EACCES, or noble's 'unauthorized') is one sentence naming the fix", async () => {
+    const linux = new BluetoothPermissionError("linux").message;
+    expect(linux).toBe(
+      "this computer does not let massager use its Bluetooth adapter: give Node the raw-socket right with `sudo setcap cap_net_raw+eip $(eval readlink -f $(which node))` (or run as root), then try again (--device sim needs no adapter)",
+    );
+    expect(new BluetoothPermissionError("darwin").message).toMatch(/System Settings › Privacy & Security › Bluetooth/);
+    for (const code of ["EPERM", "EACCES"]) {
+      const err = Object.assign(new Error(code === "EPERM" ? "Operation not permitted" : "Permission denied"), { code });
+      await expect(loadHardwareNoble({ load: () => { throw err; } })).rejects.toBeInstanceOf(BluetoothPermissionError);
+      // the socket is opened when noble's state is first read: a throw there is the same
+      const lazy = Object.assign(new EventEmitter(), { startScanning() {}, stopScanning() {} });
+      Object.defineProperty(lazy, "state", { get: () => { throw err; } });
+      await expect(loadHardwareNoble({ load: () => lazy })).rejects.toBeInstanceOf(BluetoothPermissionError);
+    }
+    const unauthorized = Object.assign(new EventEmitter(), { state: "unknown", startScanning() {}, stopScanning() {} });
+    setTimeout(() => unauthorized.emit("stateChange", "unauthorized"), 5);
+    await expect(loadHardwareNoble({ load: () => unauthorized })).rejects.toBeInstanceOf(BluetoothPermissionError);
   });
 });

@@ -52,10 +52,24 @@ describe("the link through noble's classes", () => {
     const err = await link.request(Op.Status).catch((e) => e);
     nrf.centralWrite = orig;
     expect(err).toBeInstanceOf(TimeoutError);
-    expect(err.message).toMatch(/^waiting for the status reply from Massager [0-9A-F]{4} timed out after 60 ms/);
+    expect(err.message).toMatch(/^reading the session state on Massager [0-9A-F]{4} timed out after 60 ms/);
     expect(ids).toHaveLength(3);
     expect(new Set(ids).size).toBe(1);
     expect(link.stats.retries).toBe(2);
+  });
+
+  it("a board that advertises but never accepts the connection: the timeout's sentence, and no wait for a link that never was", async () => {
+    sim = await simNoble();
+    const peripheral = await sim.peripheral();
+    sim.backend.connect = () => new Promise(() => undefined); // the fault: the connection is never completed
+    const { Link } = await import("../../companion/ble/link");
+    const link = new Link(peripheral, { connectTimeoutMs: 200 });
+    const err = await link.connect().catch((e) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err.message).toMatch(/^connecting to Massager [0-9A-F]{4} timed out after 200 ms; move closer/);
+    const t = Date.now();
+    await link.close();
+    expect(Date.now() - t).toBeLessThan(500); // not the 2 s a disconnect of a link that never existed would wait
   });
 
   it("withTimeout names the operation and runs its cancel hook", async () => {

@@ -100,10 +100,15 @@ describe("massager push", () => {
     expect(sim.device.nrf.stats.connections).toBe(connections);
     expect(sim.writes()).toBe(0);
 
+    // validate lists every problem, each a line naming its field, on stderr like any bad file
     const v = await sim.cli(["validate", file("bad2.json", { ...bad, name: "" })], { dataDir: dir });
     expect(v.code).toBe(4);
-    expect(v.stdout).toMatch(/name: must be 1 to 24 characters/);
-    expect(v.stdout).toMatch(/steps\[1\]\.intensity/);
+    expect(v.stdout).toBe("");
+    expect(v.stderr.trimEnd().split("\n")).toEqual([
+      expect.stringMatching(/^massager: .*bad2\.json: 2 problems:$/),
+      "  name: must be 1 to 24 characters",
+      "  steps[1].intensity: 1.4 is above the limit 1.0",
+    ]);
   });
 
   it("resumes an upload cut by a dropped link from the offset the device reports", async () => {

@@ -1,8 +1,8 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli } from "../helpers/cli";
+import { type SimNoble, simNoble } from "../helpers/sim-noble";
 import { programFromJson } from "../../shared/validate";
 import { programToJson } from "../../shared/program-json";
 import { presetProgram, PRESET_COUNT } from "../../shared/presets";
@@ -12,7 +12,10 @@ const dir = mkdtempSync(join(tmpdir(), "massager-show-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const EXAMPLE = new URL("../../examples/evening.json", import.meta.url);
 
-const run = (...argv: string[]) => runCli([...argv, "--device", "sim", "--data-dir", dir]);
+let sim: SimNoble;
+beforeAll(async () => (sim = await simNoble()));
+afterAll(() => sim.close());
+const run = (...argv: string[]) => sim.cli(argv, { dataDir: dir });
 
 describe("programs in their JSON form", () => {
   it("programToJson is the inverse of programFromJson, presets and the largest program included", () => {
@@ -47,7 +50,9 @@ describe("massager show", () => {
     expect(preset.code).toBe(0);
     expect(programFromJson(JSON.parse(preset.stdout)).program).toEqual(presetProgram(0));
     const missing = await run("show", "s3");
-    expect(missing.code).not.toBe(0);
-    expect(missing.stderr.trim().split("\n")).toHaveLength(1);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim().split("\n")).toEqual([
+      'massager: there is no program "s3" on the device (slot s3 is empty); it has 0 "Daily 4 min", 1 "Daily 15 min", 2 "Calm 15 min", s2 "Evening" (`massager programs` lists them)',
+    ]);
   });
 });

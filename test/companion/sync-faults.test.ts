@@ -59,7 +59,6 @@ describe("sync under faults", () => {
     const expected = sessions(sim, 40);
     const { client } = await sim.connect({ requestTimeoutMs: 150, retries: 20 });
     const s = await sync(client, h.history, { now: nowOf(sim), deviceId: "dev", idleMs: 30 });
-    console.log(s);
     expect(s.gaps).toBeGreaterThan(0);
     expect(s.held).toBe(0);
     expectHistoryHolds(h.history, "dev", expected);

@@ -37,9 +37,9 @@ describe("massager report", () => {
     expect(JSON.parse(b.stdout)).toEqual(expected);
     // a day earlier: the 11-25 session is after "today", and 11-24 is the last day of the streak
     const c = JSON.parse((await massager(["report", "--json", "--today", "2026-11-24"])).stdout);
-    expect(c.sessions.afterToday).toBe(2);
-    expect(c.daily4Min.currentStreakDays).toBe(2);
-    expect(c.daily4Min.todayMet).toBe(true);
+    expect(c.sessions.after_today).toBe(2);
+    expect(c.daily_4_min.current_streak_days).toBe(2);
+    expect(c.daily_4_min.today_met).toBe(true);
   });
 
   it("rejects a --today that is not a date, saying how to write it", async () => {
@@ -52,8 +52,11 @@ describe("massager report", () => {
     const plain = await massager(["report"]);
     expect(plain.stdout).not.toMatch(/\x1b\[/);
     expect(plain.stdout).toMatch(/not a measure of hair growth/);
-    expect(plain.stdout).toMatch(/2 days in a row \(longest 10 days, ended 2026-11-11\)/);
-    expect(plain.stdout).toMatch(/week 5 of 24 · adherence 60% \(18 of 30 days\)/);
+    expect(plain.stdout).toMatch(/2 days in a row \(longest 8 days, ended 2026-11-11\)/);
+    expect(plain.stdout).toMatch(/week 5 of 24 · adherence 57% \(17 of 30 days\)/);
+    // each protocol says which sessions count, and why
+    expect(plain.stdout).toContain("Counts: A week counts when it has 2 sessions of at least 15 minutes each.");
+    expect(plain.stdout).toMatch(/this week +1 session of 15 min or more \(2026-W48\) +· 2 a week not met yet · 3 shorter sessions not counted/);
     expect(plain.stdout).toMatch(/Sessions that reached every planned region: 82% \(18 of 22 preset sessions\)/);
     expect(plain.stdout).toMatch(/cannot see your head/);
     expect((await massager(["report"], { tty: true })).stdout).toMatch(/\x1b\[/);

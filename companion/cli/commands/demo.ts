@@ -54,7 +54,7 @@ export async function run(o: ParsedOptions, ctx: Context): Promise<DemoData> {
   const command = async <T>(name: string, args: Record<string, string> = {}): Promise<{ data: T; text: string }> => {
     const device = findCommand(name)?.device ? "sim" : undefined; // the report covers the whole history
     // each command is one more client of the same device, which lives on between the commands
-    const sub = new Context({ ...ctx.io, simBackend: async () => backend.share() }, { json: ctx.json, dataDir, device });
+    const sub = new Context({ ...ctx.io, simBackend: async () => backend.share() }, { json: ctx.json, dataDir, device, command: name });
     try {
       const spec = findCommand(name);
       if (!spec) throw new Error(`the ${name} command is missing from this build`);

@@ -7,6 +7,7 @@ import { RemoteSimBackend, type SimStatus } from "../../sim/link/remote-backend"
 import type { ParsedOptions } from "../commands";
 import type { Context } from "../context";
 import { UsageError } from "../../errors";
+import { resolve } from "node:path";
 
 /**
  * `massager flash`: build the firmware for the board and install it with espruino-tools (see
@@ -22,7 +23,11 @@ export interface FlashData {
   seconds: number;
   dry_run: boolean;
   command: string;
+  /** With --dry-run: how many bytes espruino-tools would send, and (with --out) the file holding them. */
+  upload_bytes?: number;
   upload_script?: string;
+  /** With --out: the folder holding the bundle, the board file and (dry run) the upload script. */
+  out?: string;
   device_output: string[];
   /** For the virtual device: it runs the new bundle (its `.bootcde` CRC matches and it rebooted). */
   verified: boolean | null;
@@ -66,6 +71,7 @@ export async function run(o: ParsedOptions, ctx: Context): Promise<FlashData> {
       version: ctx.env.MASSAGER_FW_VERSION,
       bundleFile: o.options.bundle as string | undefined,
       dryRun,
+      outDir: o.options.out === undefined ? undefined : resolve(String(o.options.out)),
       onStage: stage,
       onProgress: (sent, total) => bar.update(sent, total, "bytes"),
     });
@@ -94,7 +100,9 @@ export async function run(o: ParsedOptions, ctx: Context): Promise<FlashData> {
     seconds: Math.round(r.seconds * 10) / 10,
     dry_run: r.dryRun,
     command: r.command,
+    ...(r.uploadBytes !== undefined ? { upload_bytes: r.uploadBytes } : {}),
     ...(r.uploadScript ? { upload_script: r.uploadScript } : {}),
+    ...(o.options.out !== undefined ? { out: resolve(String(o.options.out)) } : {}),
     device_output: r.deviceOutput,
     verified,
     ...(boot !== undefined ? { boot } : {}),
@@ -118,8 +126,10 @@ export function text(d: FlashData): string {
   if (d.dry_run)
     return [
       `Dry run: built ${fw}; nothing was sent.`,
-      d.upload_script ? `What espruino-tools would type into the console: ${d.upload_script}` : "",
-      `To flash, massager runs:`,
+      d.upload_script
+        ? `What espruino-tools would type into the console (${d.upload_bytes} bytes): ${d.upload_script}`
+        : `espruino-tools would type ${d.upload_bytes} bytes into the console; --out DIR keeps them, the bundle and the board file.`,
+      `To flash, massager runs${d.out ? "" : " (in a folder of its own, removed afterwards)"}:`,
       `  ${d.command}`,
     ]
       .filter(Boolean)

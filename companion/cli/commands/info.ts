@@ -6,10 +6,12 @@ import {
 import type { ParsedOptions } from "../commands";
 import type { Context } from "../context";
 import { clock, idLabel, isoTime, programName, table } from "../format";
+import { plural } from "../../words";
 
 export interface InfoData {
-  name: string;
-  address: string;
+  /** Its address (the history's id), and the name it advertises. */
+  device: string;
+  device_name: string;
   board: string;
   firmware: string;
   protocol: number;
@@ -22,7 +24,10 @@ export interface InfoData {
   owner: boolean;
   /** Owner slots paired. */
   owners: number[];
+  /** The Bluetooth console (flashing) is locked: by the setting, or because the massager has owners. */
   console_locked: boolean;
+  /** The console takes code now: not locked, or locked with the trust window open. */
+  console_open: boolean;
   /** The trust window (button held 5 s) is open: pairing, and the console. */
   trust_window_open: boolean;
   capabilities: string[];
@@ -38,6 +43,7 @@ export interface InfoData {
   acked_seq: number | null;
   sessions_unlogged: number | null;
   selected: number | null;
+  selected_ref: string | null;
   selected_name: string | null;
   session_active: boolean | null;
 }
@@ -49,12 +55,12 @@ const CAPS: [number, string][] = [
 
 export async function run(_o: ParsedOptions, ctx: Context): Promise<InfoData> {
   const s = await ctx.connect();
-  const i = s.link.info ?? (await s.client.info());
+  const i = await s.client.info(); // again: the connection's INFO came before the clock was set
   const open = !(i.flags & INFO_PROTECTED) || !!(i.flags & INFO_OWNER);
   const mine = <T>(v: T): T | null => (open ? v : null);
   return {
-    name: s.name,
-    address: s.id,
+    device: s.id,
+    device_name: s.name,
     board: boardByCode(i.board)?.name ?? `board ${i.board}`,
     firmware: i.firmware,
     protocol: i.proto,
@@ -64,6 +70,7 @@ export async function run(_o: ParsedOptions, ctx: Context): Promise<InfoData> {
     owner: !!(i.flags & INFO_OWNER),
     owners: [0, 1, 2, 3].filter((n) => i.owners & (1 << n)),
     console_locked: !!(i.flags & INFO_CONSOLE_LOCKED),
+    console_open: !(i.flags & INFO_CONSOLE_LOCKED) || !!(i.flags & INFO_CONSOLE_OPEN),
     trust_window_open: !!(i.flags & (INFO_CONSOLE_OPEN | INFO_PAIRING)),
     capabilities: CAPS.filter(([bit]) => i.caps & bit).map(([, n]) => n),
     mtu: s.link.mtu,
@@ -77,6 +84,7 @@ export async function run(_o: ParsedOptions, ctx: Context): Promise<InfoData> {
     acked_seq: mine(i.acked),
     sessions_unlogged: mine(i.unlogged),
     selected: mine(i.selected),
+    selected_ref: mine(idLabel(i.selected)),
     selected_name: mine(programName(i.selected)),
     session_active: mine(!!(i.flags & INFO_SESSION)),
   };
@@ -85,12 +93,12 @@ export async function run(_o: ParsedOptions, ctx: Context): Promise<InfoData> {
 export function text(d: InfoData): string {
   const battery = d.battery_percent === null ? "unknown" : `${d.battery_percent}%`;
   const rows: [string, string][] = [
-    ["device", `${d.name} (${d.address})`],
+    ["device", `${d.device_name} (${d.device})`],
     ["board", d.board],
     ["firmware", `${d.firmware} (protocol ${d.protocol})`],
     ["battery", d.battery_state === "ok" ? battery : `${battery}, ${d.battery_state}${d.battery_state === "critical" ? ": charge it, no session starts" : ": charge it soon"}`],
     ["owners", d.protected ? `${d.owners.join(", ") || "none yet"}${d.owner ? " (this computer is one)" : ""}` : "none: any computer in range can use it (`massager pair`)"],
-    ["console", d.trust_window_open ? "open for pairing and flashing (trust window)" : d.console_locked ? "locked" : "open"],
+    ["console", d.trust_window_open ? "open for pairing and flashing (trust window)" : d.console_open ? "open" : "locked (hold the button 5 s to open it for a minute)"],
   ];
   if (d.protected && !d.owner) {
     rows.push(["", "this massager only obeys its owners: hold its button 5 s until it buzzes, then run `massager pair`"]);
@@ -100,10 +108,10 @@ export function text(d: InfoData): string {
   rows.push(
     ["clock", d.clock ?? "not set (run `massager time` or `massager sync`)"],
     ["up for", `${h} h ${clock(Math.floor((d.uptime_s ?? 0) % 3600))}`],
-    ["log", `${d.sessions_held} session(s) waiting for sync, newest #${d.newest_seq}, acknowledged up to #${d.acked_seq} (log ${d.log_id})` +
+    ["log", `${plural(d.sessions_held ?? 0, "session")} waiting for sync, newest #${d.newest_seq}, acknowledged up to #${d.acked_seq} (log ${d.log_id})` +
       (d.sessions_unlogged ? `; ${d.sessions_unlogged} not logged (flash was full)` : "")],
     ["storage", `${d.storage_free_bytes} bytes free`],
-    ["selected", `${d.selected_name} (${idLabel(d.selected ?? 0)})`],
+    ["selected", `${d.selected_name} (${d.selected_ref})`],
     ["session", d.session_active ? "running or paused (`massager status`)" : "none"],
     ["link", `MTU ${d.mtu}, ${d.payload}-byte packets`],
   );

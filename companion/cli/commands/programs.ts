@@ -3,6 +3,7 @@ import { PRESET_STUDIES } from "../../../shared/studies";
 import type { ParsedOptions } from "../commands";
 import type { Context } from "../context";
 import { idLabel, minutes, table } from "../format";
+import { plural } from "../../words";
 
 export interface ProgramRow {
   id: number;
@@ -19,7 +20,9 @@ export interface ProgramRow {
 
 export interface ProgramsData {
   device: string;
+  device_name: string;
   selected: number;
+  selected_ref: string;
   programs: ProgramRow[];
 }
 
@@ -27,8 +30,10 @@ export async function run(_o: ParsedOptions, ctx: Context): Promise<ProgramsData
   const s = await ctx.connect();
   const list = await s.client.programs();
   return {
-    device: s.name,
+    device: s.id,
+    device_name: s.name,
     selected: list.selected,
+    selected_ref: idLabel(list.selected),
     programs: list.entries.map((e) => ({
       id: e.id,
       ref: idLabel(e.id),
@@ -46,7 +51,7 @@ export async function run(_o: ParsedOptions, ctx: Context): Promise<ProgramsData
 
 export function text(d: ProgramsData): string {
   return table(
-    d.programs.map((p) => [p.selected ? "*" : " ", p.ref, p.kind, p.name, minutes(p.seconds), `${p.steps} steps`]),
+    d.programs.map((p) => [p.selected ? "*" : " ", p.ref, p.kind, p.name, minutes(p.seconds), plural(p.steps, "step")]),
     [" ", "ID", "KIND", "NAME", "LENGTH", "STEPS"],
-  ) + "\n\n* selected: a short button press starts it. Use an ID with `massager select`, `start` or `delete`.";
+  ) + "\n\n* selected: a short button press starts it. `massager show`, `select`, `start` and `delete` take an ID or a name.";
 }

@@ -15,7 +15,7 @@ import { dayOf } from "../../report/days";
  * every one). One query, then linear passes. --json prints every figure; --html FILE also writes
  * the self-contained page with the charts; --today YYYY-MM-DD computes it for another day.
  */
-export type ReportData = Report & { htmlFile?: string };
+export type ReportData = Report & { html_file?: string };
 
 export async function run(parsed: ParsedOptions, ctx: Context): Promise<ReportData> {
   const o = parsed.options;
@@ -28,11 +28,11 @@ export async function run(parsed: ParsedOptions, ctx: Context): Promise<ReportDa
     } catch (err) {
       throw new MassagerError(`cannot write the report page to ${file} (${(err as { code?: string }).code ?? "error"}); choose another --html path`);
     }
-    report.htmlFile = file;
+    report.html_file = file;
   }
   return report;
 }
 
 export function text(data: ReportData, ctx: Context): string {
-  return renderTerminal(data, palette(ctx.color)) + (data.htmlFile ? `\nWrote the report page with its charts to ${data.htmlFile}\n` : "");
+  return renderTerminal(data, palette(ctx.color)) + (data.html_file ? `\nWrote the report page with its charts to ${data.html_file}\n` : "");
 }

@@ -4,7 +4,9 @@ import { idLabel, resolveProgram } from "../format";
 
 export interface SelectData {
   device: string;
+  device_name: string;
   selected: number;
+  ref: string;
   name: string;
 }
 
@@ -13,9 +15,9 @@ export async function run(o: ParsedOptions, ctx: Context): Promise<SelectData> {
   const list = await s.client.programs();
   const id = resolveProgram(o.args.id, list.entries);
   await s.client.selectProgram(id);
-  return { device: s.name, selected: id, name: list.entries.find((e) => e.id === id)!.name };
+  return { device: s.id, device_name: s.name, selected: id, ref: idLabel(id), name: list.entries.find((e) => e.id === id)!.name };
 }
 
 export function text(d: SelectData): string {
-  return `${d.device}: "${d.name}" (${idLabel(d.selected)}) is selected; a short button press starts it`;
+  return `${d.device_name}: "${d.name}" (${d.ref}) is selected; a short button press starts it`;
 }

@@ -10,6 +10,7 @@ import { UsageError } from "../../errors";
  */
 export interface SettingsData {
   device: string;
+  device_name: string;
   lock_console: boolean;
   /** Owner slots paired (`massager pair`). */
   owners: number[];
@@ -35,11 +36,11 @@ export async function run(o: ParsedOptions, ctx: Context): Promise<SettingsData>
     flags = lock ? flags | Setting.LockConsole : flags & ~Setting.LockConsole;
     await s.client.setSettings(flags);
   }
-  return { device: s.name, lock_console: (flags & Setting.LockConsole) !== 0, owners: [0, 1, 2, 3].filter((n) => info.owners & (1 << n)), changed: lock !== undefined };
+  return { device: s.id, device_name: s.name, lock_console: (flags & Setting.LockConsole) !== 0, owners: [0, 1, 2, 3].filter((n) => info.owners & (1 << n)), changed: lock !== undefined };
 }
 
 export function text(d: SettingsData): string {
   const who = d.owners.length ? `only its owners (${d.owners.join(", ")}) can use it` : "any computer in range can use it (`massager pair` makes it yours)";
   const console_ = d.lock_console || d.owners.length ? "locked (hold the button 5 s to open it for a minute)" : "open";
-  return `${d.device}: ${who}; the Bluetooth console is ${console_}` + (d.changed ? "\nThe console lock applies from the next connection." : "");
+  return `${d.device_name}: ${who}; the Bluetooth console is ${console_}` + (d.changed ? "\nThe console lock applies from the next connection." : "");
 }

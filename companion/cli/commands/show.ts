@@ -9,6 +9,7 @@ import { idLabel, resolveProgram } from "../format";
 
 export interface ShowData {
   device: string;
+  device_name: string;
   id: number;
   ref: string;
   bytes: number;
@@ -34,7 +35,7 @@ export async function run(o: ParsedOptions, ctx: Context): Promise<ShowData> {
   const out = o.options.out === undefined ? undefined : String(o.options.out);
   if (out === "") throw new UsageError("--out needs a file name");
   if (out) writeFileSync(out, JSON.stringify(program, null, 2) + "\n");
-  return { device: s.name, id, ref: idLabel(id), bytes: image.length, crc: hex(crc), program, out };
+  return { device: s.id, device_name: s.name, id, ref: idLabel(id), bytes: image.length, crc: hex(crc), program, out };
 }
 
 function hex(n: number): string {
@@ -42,6 +43,6 @@ function hex(n: number): string {
 }
 
 export function text(d: ShowData): string {
-  if (d.out) return `${d.device}: "${d.program.name}" (${d.ref}, ${d.bytes} bytes, CRC ${d.crc}) written to ${d.out}; edit it and \`massager push ${d.out}\``;
+  if (d.out) return `${d.device_name}: "${d.program.name}" (${d.ref}, ${d.bytes} bytes, CRC ${d.crc}) written to ${d.out}; edit it and \`massager push ${d.out}\``;
   return JSON.stringify(d.program, null, 2);
 }

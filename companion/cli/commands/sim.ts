@@ -48,7 +48,7 @@ const KEYS: Record<string, PressKind | "quit" | "weaker" | "fresher"> = {
 const WHAT: Record<PressKind, string> = {
   short: "short press (start / pause / resume)",
   long: "long press (stop)",
-  double: "double press (next program)",
+  double: "double press (next program when idle; a session ignores it)",
   hold: "5-second hold (opens the console for a minute when it is locked)",
 };
 
@@ -60,8 +60,8 @@ export async function run(o: ParsedOptions, ctx: Context): Promise<SimData> {
   const board = resolveBoard(o.options.board as string | undefined);
   const bundleFile = firmwarePath();
   const keep = o.options["keep-firmware"] === true;
-  // --keep-firmware boots what the saved flash holds, so it needs no built bundle
-  const bundle = keep && !existsSync(bundleFile) ? undefined : readFirmwareBundle();
+  // a bundle in the saved flash may be booted instead, so a missing dist/ is only an error when it is needed
+  const bundle = !existsSync(bundleFile) && !o.options.reinstall ? undefined : readFirmwareBundle();
   const out = ctx.io.stdout;
   const tty = !!out.isTTY && !ctx.json;
   let shown = false;
@@ -80,11 +80,17 @@ export async function run(o: ParsedOptions, ctx: Context): Promise<SimData> {
     consolePort: o.options["console-port"] as number | undefined,
     bundle,
     keepFirmware: keep,
+    reinstall: o.options.reinstall === true,
     batteryPercent: battery,
     log: (line) => say(`  ${stamp(started?.device.clock.now() ?? 0)}  ${line}`),
   }));
   const d = server.device;
-  say(`Virtual massager: ${board.name}, running the firmware bundle ${keep ? "in its flash" : bundleFile} at ${speed}× speed (boot ${d.bootCount}).`);
+  const firmware = {
+    installed: `the firmware bundle ${bundleFile}`,
+    kept: "the firmware bundle in its flash",
+    flashed: "the bundle flashed into it earlier (--reinstall boots dist/firmware.js instead)",
+  }[server.firmware];
+  say(`Virtual massager: ${board.name}, running ${firmware} at ${speed}× speed (boot ${d.bootCount}).`);
   say(`  its flash (log, programs, settings) is kept in ${server.flashFile}`);
   say(`  massager commands reach it with --device sim (control port ${server.port}, in ${simLockPath(ctx.dataDir)})`);
   const taken = o.options["console-port"] === undefined && server.consolePort !== DEFAULT_CONSOLE_PORT;

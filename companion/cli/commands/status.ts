@@ -1,15 +1,12 @@
 import type { ParsedOptions } from "../commands";
 import type { Context } from "../context";
-import { type StatusView, statusText, statusView } from "../format";
+import { statusText } from "../format";
+import { type SessionData, sessionData } from "../session";
 
-export type StatusData = StatusView & { device: string };
-
-export async function run(_o: ParsedOptions, ctx: Context): Promise<StatusData> {
-  const s = await ctx.connect();
-  const list = await s.client.programs();
-  return { ...statusView(await s.client.status(), list.entries), device: s.name };
+export async function run(_o: ParsedOptions, ctx: Context): Promise<SessionData> {
+  return sessionData(await ctx.connect({ lasting: true }));
 }
 
-export function text(d: StatusData): string {
-  return `${d.device}: ${statusText(d)}`;
+export function text(d: SessionData): string {
+  return `${d.device_name}: ${statusText(d)}`;
 }

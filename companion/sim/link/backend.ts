@@ -60,9 +60,11 @@ export interface SimBackend {
   onDisconnect(cb: (reason: string) => void): void;
   /** Frees the backend (saves the local device's flash; closes a remote socket). */
   close(): Promise<void>;
+  /** Whether a central holds the device now (it does not advertise then): "busy", not "asleep". */
+  centralConnected(): Promise<boolean>;
   /**
-   * Lets the device's clock run in real time × `speed` (a followed session on the in-process device);
-   * returns the function that stops it. Absent where the device already runs in real time.
+   * The device lives only as long as this backend: `--device sim` with no `massager sim` running
+   * boots it inside the command (its flash is kept, its clock and any session end with the command).
    */
-  realtime?(speed: number): () => void;
+  readonly ephemeral?: boolean;
 }

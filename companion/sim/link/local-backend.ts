@@ -28,11 +28,14 @@ export interface LocalBackendOptions {
   budgetMs?: number;
   /** Called by close() (e.g. to save the flash and stop the device). */
   onClose?: () => void | Promise<void>;
+  /** The device ends with this backend (backend.ts SimBackend.ephemeral). */
+  ephemeral?: boolean;
 }
 
 export class LocalSimBackend implements SimBackend {
   readonly device: SimDeviceLike;
-  private readonly opts: Required<Omit<LocalBackendOptions, "onClose">> & Pick<LocalBackendOptions, "onClose">;
+  private readonly opts: Required<Omit<LocalBackendOptions, "onClose" | "ephemeral">> & Pick<LocalBackendOptions, "onClose">;
+  readonly ephemeral: boolean;
   private pumping = false;
   /** The last exception that escaped the clock while pumping (for tests and MASSAGER_DEBUG). */
   lastError: unknown;
@@ -44,6 +47,7 @@ export class LocalSimBackend implements SimBackend {
   constructor(device: SimDeviceLike, opts: LocalBackendOptions = {}) {
     this.device = device;
     this.opts = { pump: true, horizonMs: 50, budgetMs: 10000, ...opts };
+    this.ephemeral = opts.ephemeral === true;
     this.baseDropRate = device.nrf.dropRate;
   }
 
@@ -118,10 +122,8 @@ export class LocalSimBackend implements SimBackend {
     await this.opts.onClose?.();
   }
 
-  realtime(speed: number): () => void {
-    const clock = this.device.clock;
-    clock.startRealtime(speed, { tickMs: 10, unref: true });
-    return () => clock.stopRealtime();
+  async centralConnected(): Promise<boolean> {
+    return this.device.nrf.connected;
   }
 
   /**
@@ -153,7 +155,7 @@ export class LocalSimBackend implements SimBackend {
       subscribe: (s, c, on) => this.subscribe(s, c, on),
       onNotify: (cb) => listen("notify", cb),
       onDisconnect: (cb) => listen("disconnect", (reason: number) => cb(`0x${Number(reason).toString(16)}`)),
-      realtime: (speed) => this.realtime(speed),
+      centralConnected: () => this.centralConnected(),
       close: async () => {
         if (mine && nrf.connected) nrf.centralDisconnect();
         mine = false;

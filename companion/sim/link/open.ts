@@ -12,7 +12,8 @@ import { connectRunningSim } from "./remote-backend";
  * The virtual massager a data dir holds, for `--device sim`: a long-running `massager sim` (its
  * clock in real time, reachable over a local socket) when one runs for that data dir; otherwise the
  * virtual device runs in this process, booting the built firmware bundle from the flash image kept
- * in <data dir>/sim-flash.bin, so programs and logs persist between invocations.
+ * in <data dir>/sim-flash.bin, so programs and logs persist between invocations (but not its clock,
+ * nor a session: that backend is `ephemeral`, and the CLI says so).
  */
 export async function openSimBackend(dataDir: string): Promise<SimBackend> {
   return (await connectRunningSim(dataDir)) ?? openLocalSim(dataDir);
@@ -27,7 +28,7 @@ function openLocalSim(dataDir: string, opts: { bundle?: string; seed?: number } 
   const save = () => device.flash.saveTo(flashFile);
   device.flash.onChange = save;
   save();
-  return new LocalSimBackend(device, { onClose: save });
+  return new LocalSimBackend(device, { onClose: save, ephemeral: true });
 }
 
 /**

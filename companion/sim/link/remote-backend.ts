@@ -191,6 +191,10 @@ export class RemoteSimBackend implements SimBackend {
     this.closeSocket();
   }
 
+  async centralConnected(): Promise<boolean> {
+    return (await this.status()).centralConnected;
+  }
+
   // ------------------------------------------------------------------ the simulator's extras
 
   /** Press the virtual button (short, long 2 s, double, or hold `ms`, default 5.5 s: the console window). */

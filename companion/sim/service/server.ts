@@ -4,8 +4,9 @@
  * Why: a person (or a script, or espruino-tools) should be able to use the virtual device like a
  * board on the desk — press its button, watch it run a session in real time, sync it, push to it,
  * flash it — across many `massager` invocations. So one process keeps one VirtualDevice running:
- * - the same firmware bundle as the board (dist/firmware.js, installed into `.bootcde` at start
- *   unless `keepFirmware`), its virtual clock driven by the wall clock (× `speed`);
+ * - the same firmware bundle as the board (dist/firmware.js, installed into `.bootcde` at start),
+ *   its virtual clock driven by the wall clock (× `speed`) — but a bundle flashed into it since
+ *   (`massager flash --device sim`) is kept: what was flashed stays, as on a board, until `reinstall`;
  * - its flash in <data dir>/sim-flash.bin, saved shortly after every change and on close, so the
  *   log and programs survive restarts (the file is replaced atomically: never half-written);
  * - a control socket speaking the JSON-lines protocol of link/remote-backend.ts, through which
@@ -13,7 +14,8 @@
  * - the Espruino console on a TCP port (console.ts), honouring the firmware's console lock;
  * - <data dir>/sim.json (link/lock.ts), so other commands find it; removed on close.
  */
-import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { createServer, type Server, type Socket } from "node:net";
 import { LocalSimBackend } from "../link/local-backend";
 import { MassagerError } from "../../errors";
@@ -31,6 +33,10 @@ export const DEFAULT_CONSOLE_PORT = 2323;
 
 /** How long each press kind holds the button (virtual ms). */
 const PRESS_MS = { short: 100, long: 2000, hold: 5500 } as const;
+/** Between queued presses: longer than the firmware's double-press window (350 ms), so two shorts stay two. */
+const PRESS_GAP_MS = 500;
+/** Beside the flash: the CRC of the bundle the simulator itself installed (any other was flashed). */
+const INSTALLED_FILE = "sim-installed.json";
 
 export interface SimServerOptions {
   dataDir: string;
@@ -46,6 +52,8 @@ export interface SimServerOptions {
   bundle?: string;
   /** Boot whatever `.bootcde` the saved flash holds instead of installing `bundle`. */
   keepFirmware?: boolean;
+  /** Install `bundle` even over a bundle flashed into the saved flash (by default that one is kept). */
+  reinstall?: boolean;
   /** Save the flash this long after a change (default 100 ms). */
   saveDelayMs?: number;
   /** Run the virtual clock from the wall clock (default true). */
@@ -73,12 +81,17 @@ export class SimServer {
   private closed = false;
   private readonly opts: SimServerOptions;
   private readonly startMs: number;
+  /** Virtual ms when the button is up again after the presses queued so far. */
+  private pressFree = 0;
+  /** The bundle it boots: dist's (installed now), or one flashed into its saved flash earlier. */
+  readonly firmware: "installed" | "flashed" | "kept";
   /** Resolves when the server has closed (q, a signal, or close()). */
   readonly finished: Promise<void>;
   private finish!: () => void;
 
-  private constructor(opts: SimServerOptions, device: VirtualDevice) {
+  private constructor(opts: SimServerOptions, device: VirtualDevice, firmware: SimServer["firmware"]) {
     this.opts = opts;
+    this.firmware = firmware;
     this.dataDir = opts.dataDir;
     this.flashFile = simFlashPath(opts.dataDir);
     this.speed = opts.speed && opts.speed > 0 ? opts.speed : 1;
@@ -104,10 +117,13 @@ export class SimServer {
         `${simFlashPath(opts.dataDir)} holds the flash of another board (${flash.size} bytes, ${board.id} has ${board.flashBytes}); use --board for that board, or another --data-dir`,
         2,
       );
-    const keep = opts.keepFirmware && flash?.exists(".bootcde");
+    const code = flash?.readBytes(".bootcde");
+    const flashed = !!code && crc32(code, 0, code.length, 0) !== installedCrc(opts.dataDir);
+    const keep = !!code && (opts.keepFirmware || (flashed && !opts.reinstall));
     if (!keep && opts.bundle === undefined) throw new MassagerError("the virtual massager needs the firmware bundle dist/firmware.js; run `npm run build` first");
     const device = new VirtualDevice({ board: board.id, flash, bundle: keep ? undefined : opts.bundle, seed: opts.seed, batteryPercent: opts.batteryPercent });
-    const server = new SimServer(opts, device);
+    if (!keep) recordInstalled(opts.dataDir, device);
+    const server = new SimServer(opts, device, keep ? (flashed ? "flashed" : "kept") : "installed");
     await server.open();
     return server;
   }
@@ -156,12 +172,15 @@ export class SimServer {
     this.device.battery.setPercent(percent, this.device.clock.now());
   }
 
+  /** Presses queue: one that comes while the button is still held by the last waits for it (and a gap). */
   press(kind: PressKind, ms?: number): void {
     const d = this.device;
     const clock = d.clock;
-    const hold = (at: number, len: number) => {
-      clock.hostTimeout(() => d.buttonDown(), at);
-      clock.hostTimeout(() => d.buttonUp(), at + len);
+    const at = Math.max(0, this.pressFree > 0 ? this.pressFree + PRESS_GAP_MS - clock.now() : 0);
+    const hold = (from: number, len: number) => {
+      clock.hostTimeout(() => d.buttonDown(), at + from);
+      clock.hostTimeout(() => d.buttonUp(), at + from + len);
+      this.pressFree = clock.now() + at + from + len;
     };
     if (kind === "double") {
       hold(0, 100);
@@ -356,6 +375,25 @@ export class SimServer {
     const lock = readSimLock(this.dataDir);
     if (lock && lock.pid === process.pid && lock.port === this.port) rmSync(simLockPath(this.dataDir), { force: true });
   }
+}
+
+function installedPath(dataDir: string): string {
+  return join(dataDir, INSTALLED_FILE);
+}
+
+/** The CRC of the bundle the simulator last installed in this data dir, or null. */
+function installedCrc(dataDir: string): number | null {
+  try {
+    const v = JSON.parse(readFileSync(installedPath(dataDir), "utf8")) as { crc?: unknown };
+    return typeof v.crc === "number" ? v.crc : null;
+  } catch {
+    return null;
+  }
+}
+
+function recordInstalled(dataDir: string, device: VirtualDevice): void {
+  const code = device.flash.readBytes(".bootcde");
+  if (code) writeFileSync(installedPath(dataDir), JSON.stringify({ crc: crc32(code, 0, code.length, 0) }) + "\n");
 }
 
 function send(socket: Socket, msg: unknown): void {
