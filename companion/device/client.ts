@@ -23,7 +23,7 @@ import {
   encodeU32,
 } from "../../shared/messages";
 import { u16 } from "../../shared/bytes";
-import { LinkError } from "../errors";
+import { LinkError, actionOf } from "../errors";
 import type { DeviceLink, Reply, RequestOptions } from "./link";
 
 /**
@@ -62,7 +62,7 @@ export class DeviceClient<L extends DeviceLink = DeviceLink> {
   /** PAIR: the device keeps `key` as an owner's (in the trust window, or on an owner's link); the reply is its slot. */
   async pair(key: Uint8Array, slot = ANY_SLOT, passkey = ""): Promise<number> {
     const b = await this.link.request(Op.Pair, encodePair({ slot, key, passkey }));
-    if (b.length < 1) throw new LinkError("pair: the device sent a reply too short to read; update its firmware with `massager flash`");
+    if (b.length < 1) throw new LinkError(`while ${actionOf("pair")}, the device sent a reply too short to read; update its firmware with \`massager flash\``);
     return b[0];
   }
 
@@ -93,7 +93,7 @@ export class DeviceClient<L extends DeviceLink = DeviceLink> {
   /** PROG_READ: up to `len` bytes of program `id`'s image from `offset`; the reply also gives its size. */
   async readProgramChunk(id: number, offset: number, len: number): Promise<{ total: number; data: Uint8Array }> {
     const b = await this.link.request(Op.ProgRead, encodeProgRead({ id, offset, len }));
-    if (b.length < 2) throw new LinkError("program-read: the device sent a reply too short to read; update its firmware with `massager flash`");
+    if (b.length < 2) throw new LinkError(`while ${actionOf("program-read")}, the device sent a reply too short to read; update its firmware with \`massager flash\``);
     return { total: u16(b, 0), data: b.slice(2) };
   }
 
@@ -167,6 +167,6 @@ export class DeviceClient<L extends DeviceLink = DeviceLink> {
 
 function decode<T>(what: string, fn: (b: Uint8Array) => T | null, body: Uint8Array): T {
   const v = fn(body);
-  if (v === null) throw new LinkError(`${what}: the device sent a reply this companion cannot read; update the companion or the firmware (\`massager flash\`)`);
+  if (v === null) throw new LinkError(`while ${actionOf(what)}, the device sent a reply this companion cannot read; update the companion or the firmware (\`massager flash\`)`);
   return v;
 }

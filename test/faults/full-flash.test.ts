@@ -112,7 +112,7 @@ describe("full flash", () => {
       }
       // sixteen and more acknowledgements fit in the margin before the file is full
       expect(acked).toBeGreaterThanOrEqual(17);
-      expect(String(refused)).toMatch(/log-ack: the device's flash is full/);
+      expect(String(refused)).toMatch(/the device's flash is full/);
       expect(h.history.count("dev")).toBe(acked + 1); // stored all the same, never acknowledged
       expect(dev.errors).toEqual([]);
       // the last ack it stored survives a restart

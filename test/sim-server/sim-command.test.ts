@@ -74,7 +74,8 @@ describe("massager sim (the command)", () => {
   });
 
   it("flash --dry-run builds the bundle and lets espruino-tools write what it would send, without connecting", async () => {
-    const r = await massager(["flash", "--dry-run", "--board", "puck", "--json"]);
+    const out = mkdtempSync(join(tmpdir(), "massager-dry-run-"));
+    const r = await massager(["flash", "--dry-run", "--board", "puck", "--out", out, "--json"]);
     expect(r.code, r.stderr).toBe(0);
     const d = JSON.parse(r.stdout);
     expect(d).toMatchObject({ board: "PUCKJS", dry_run: true, verified: null });
@@ -85,7 +86,7 @@ describe("massager sim (the command)", () => {
     expect(sent.endsWith("\x10load()\n\n")).toBe(true);
     expect(d.chunks).toBe(Math.ceil(d.bytes / 1024));
     expect(d.command).toMatch(/espruino-cli\.js -v --board \S+PUCKJS\.json --no-ble --config MODULE_URL= --config BOARD_JSON_URL= --config COMPILATION=false/);
-    rmSync(join(d.upload_script, ".."), { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
   });
 
   it("explains in one sentence what to do when no simulator runs, or no target is given", async () => {

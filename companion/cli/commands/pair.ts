@@ -14,7 +14,9 @@ import type { Context } from "../context";
  * the passkey of the RequireBond setting of firmware before protocol 2.
  */
 export interface PairData {
+  /** The massager's address; device_name its advertised name. */
   device: string;
+  device_name: string;
   slot: number;
   /** Owner slots paired on the device now (0..3). */
   owners: number[];
@@ -55,7 +57,7 @@ export async function run(o: ParsedOptions, ctx: Context): Promise<PairData> {
   await s.link.hangUp();
   const info = await s.link.connect();
   if (s.link.ownerRefused) throw new DeviceStatusError("pair", Status.Denied, "the massager took the key but does not accept it; run `massager pair` again");
-  return { device: s.name, slot, owners: [0, 1, 2, 3].filter((n) => info.owners & (1 << n)), keys_file: keys.path };
+  return { device: s.id, device_name: s.name, slot, owners: [0, 1, 2, 3].filter((n) => info.owners & (1 << n)), keys_file: keys.path };
 }
 
 export function text(d: PairData): string {

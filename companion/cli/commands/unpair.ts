@@ -10,7 +10,9 @@ import type { Context } from "../context";
  * unpair; a person without a key pairs first (hold the button 5 s, `massager pair`).
  */
 export interface UnpairData {
+  /** The massager's address; device_name its advertised name. */
   device: string;
+  device_name: string;
   /** Owner slots still paired on the device. */
   owners: number[];
   protected: boolean;
@@ -24,7 +26,7 @@ export async function run(o: ParsedOptions, ctx: Context): Promise<UnpairData> {
     throw new UsageError(`this computer holds no key for ${s.name}; only an owner can unpair (to take over: hold its button 5 s, then \`massager pair\`)`);
   const left = mine || o.options.all ? await s.client.unpair(o.options.all ? ANY_SLOT : mine!.slot) : 0;
   keys.remove(s.id);
-  return { device: s.name, owners: [0, 1, 2, 3].filter((n) => left & (1 << n)), protected: left !== 0 };
+  return { device: s.id, device_name: s.name, owners: [0, 1, 2, 3].filter((n) => left & (1 << n)), protected: left !== 0 };
 }
 
 export function text(d: UnpairData): string {

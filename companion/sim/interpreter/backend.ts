@@ -81,6 +81,10 @@ export class InterpreterBackend implements SimBackend {
     await this.dev.run(writeStep(data));
   }
 
+  async centralConnected(): Promise<boolean> {
+    return this.connected;
+  }
+
   async subscribe(): Promise<void> {
     // the harness's central is subscribed from the moment it connects (boot0/nrf.js)
   }
