@@ -1,6 +1,6 @@
 import { SELECTED, State } from "../../../shared/codes";
 import type { SessionStatus } from "../../../shared/messages";
-import { sleep } from "../../ble/timeout";
+import { sleep } from "../../device/timeout";
 import type { ParsedOptions } from "../commands";
 import type { Context } from "../context";
 import { type StatusView, resolveProgram, statusText, statusView } from "../format";
