@@ -58,7 +58,8 @@ export class WebLink extends MessageLink {
     const v = (e.target as BluetoothRemoteGATTCharacteristic).value;
     if (v) this.received(new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength)));
   };
-  private readonly onGone = () => this.dropped("gattserverdisconnected");
+  // (an event that comes after the page connected again is an earlier connection's)
+  private readonly onGone = () => !this.device.gatt?.connected && this.dropped("gattserverdisconnected");
 
   constructor(device: BluetoothDevice, opts: WebLinkOptions = {}) {
     super(opts);

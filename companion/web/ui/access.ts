@@ -19,6 +19,8 @@ export function mountAccess(app: App): void {
   const unpair = byId<HTMLButtonElement>("unpair-button");
   const unpairAll = byId<HTMLButtonElement>("unpair-all-button");
   const lock = byId<HTMLInputElement>("lock-console");
+  /** While a change of the lock is on its way, the box shows the person's choice, not the last INFO. */
+  let changing = false;
 
   app.on("link", () => {
     const c = app.conn;
@@ -27,7 +29,7 @@ export function mountAccess(app: App): void {
     pair.disabled = !c;
     unpair.disabled = unpairAll.disabled = !owner;
     lock.disabled = !c || c.link.ownerRefused;
-    lock.checked = !!i && (i.settings & Setting.LockConsole) !== 0;
+    if (!changing) lock.checked = !!i && (i.settings & Setting.LockConsole) !== 0;
     if (!c || !i) return void (said.textContent = "Connect to see who may use the massager.");
     const slots = [0, 1, 2, 3].filter((n) => i.owners & (1 << n));
     said.dataset.protected = String(!!(i.flags & INFO_PROTECTED));
@@ -63,17 +65,20 @@ export function mountAccess(app: App): void {
   unpair.addEventListener("click", () => app.act(unpair, out, "Unpairing…", () => unpairWith(app, false)));
   unpairAll.addEventListener("click", () => app.act(unpairAll, out, "Unpairing everyone…", () => unpairWith(app, true)));
 
-  lock.addEventListener("change", () =>
-    app.act(null, out, "Changing the console lock…", async () => {
+  lock.addEventListener("change", async () => {
+    const locked = lock.checked;
+    changing = true;
+    await app.act(null, out, "Changing the console lock…", async () => {
       const c = app.owned();
       const flags = c.link.info?.settings ?? 0;
-      await c.client.setSettings(lock.checked ? flags | Setting.LockConsole : flags & ~Setting.LockConsole);
-      await reconnect(c);
-      return lock.checked
+      await c.client.setSettings(locked ? flags | Setting.LockConsole : flags & ~Setting.LockConsole);
+      await reconnect(c); // the device applies it from the next connection
+      return locked
         ? "The Bluetooth console is locked: flashing needs the button held 5 s first (it opens for a minute)."
         : "The Bluetooth console is open (a massager with owners keeps it locked anyway).";
-    }),
-  );
+    }).finally(() => (changing = false));
+    app.emit("link");
+  });
 }
 
 /** A new connection: INFO (and AUTH) again, so the page sees what changed. */
