@@ -233,32 +233,25 @@ async function main(argv) {
     console.log("firmware/main.ts not found: skipping the firmware bundle");
   }
 
-  if (!failed && existsSync(path.join(ROOT, "companion", "cli", "main.ts"))) {
+  /** Runs one esbuild step of the companion; its failure is printed, named by its entry. @param {string} entry @param {() => Promise<string>} step */
+  const companionStep = async (entry, step) => {
+    if (failed || !existsSync(path.join(ROOT, entry))) return;
     try {
-      const c = await buildCompanion();
-      console.log(`dist/massager.js  ${c.bytes} bytes`);
+      console.log(await step());
     } catch (e) {
       const failure = /** @type {esbuild.BuildFailure} */ (e);
       console.error(failure.errors
-        ? `esbuild could not build companion/cli/main.ts:\n${failure.errors.map((m) => `  ${formatEsbuildError(m, false)}`).join("\n")}`
+        ? `esbuild could not build ${entry}:\n${failure.errors.map((m) => `  ${formatEsbuildError(m, false)}`).join("\n")}`
         : failure.message);
       failed = true;
     }
-  }
-
-  if (!failed && existsSync(path.join(ROOT, "companion", "web", "main.ts"))) {
-    try {
-      const w = await buildWeb({ minify });
-      const js = /** @type {{ contents: Uint8Array }} */ (w.files.find((f) => f.name === "app.js"));
-      console.log(`dist/web/  ${w.bytes} bytes (app.js ${js.contents.length} bytes)`);
-    } catch (e) {
-      const failure = /** @type {esbuild.BuildFailure} */ (e);
-      console.error(failure.errors
-        ? `esbuild could not build companion/web/main.ts:\n${failure.errors.map((m) => `  ${formatEsbuildError(m, false)}`).join("\n")}`
-        : failure.message);
-      failed = true;
-    }
-  }
+  };
+  await companionStep("companion/cli/main.ts", async () => `dist/massager.js  ${(await buildCompanion()).bytes} bytes`);
+  await companionStep("companion/web/main.ts", async () => {
+    const w = await buildWeb({ minify });
+    const js = /** @type {{ contents: Uint8Array }} */ (w.files.find((f) => f.name === "app.js"));
+    return `dist/web/  ${w.bytes} bytes (app.js ${js.contents.length} bytes)`;
+  });
 
   console.log(`build ${failed ? "failed" : "done"} in ${Date.now() - started} ms`);
   if (failed) process.exitCode = 1;

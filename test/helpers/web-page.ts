@@ -12,6 +12,10 @@ import type { Browser, BrowserContext, Download, Page } from "playwright-core";
 import { buildWeb } from "../../scripts/build.mjs";
 import { type WebServer, serveWeb } from "../../companion/cli/commands/web";
 import type { SimBackend } from "../../companion/sim/link/backend";
+import { LocalSimBackend } from "../../companion/sim/link/local-backend";
+import type { VirtualDevice } from "../../companion/sim/board/device";
+import { launchBrowser } from "./browser";
+import { bootDevice } from "./firmware";
 import { WebRadio } from "./web-radio";
 
 export interface Site {
@@ -65,6 +69,38 @@ export async function openPage(browser: Browser, site: Site, backend: SimBackend
   await page.goto(site.server.url);
   await page.waitForSelector("body[data-ready=true]");
   return { page, context, radio, foreign, problems, close: () => context.close() };
+}
+
+/** What a test of the page works with: the site, a browser, one virtual massager and the pages open on it. */
+export interface World {
+  site: Site;
+  browser: Browser;
+  dev: VirtualDevice;
+  backend: LocalSimBackend;
+  /** A page in a browser context of its own (its own storage), its radio reaching the massager. */
+  open(viewport?: { width: number; height: number }): Promise<OpenPage>;
+  close(): Promise<void>;
+}
+
+/** The site, the browser and a virtual massager booted with the real bundle (seeded), started together. */
+export async function webWorld(seed: number): Promise<World> {
+  const [site, browser, dev] = await Promise.all([startSite(), launchBrowser(), bootDevice({ seed })]);
+  const backend = new LocalSimBackend(dev);
+  const pages: OpenPage[] = [];
+  return {
+    site, browser, dev, backend,
+    async open(viewport) {
+      const p = await openPage(browser, site, backend.share(), viewport);
+      pages.push(p);
+      return p;
+    },
+    async close() {
+      for (const p of pages) await p.close().catch(() => undefined);
+      await browser.close();
+      await backend.close();
+      await site.close();
+    },
+  };
 }
 
 /** Waits until the element's text matches (the page answers asynchronously); returns the text. */

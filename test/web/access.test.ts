@@ -5,38 +5,28 @@
  * sentence and changes nothing; the owner unpairs everyone and the massager is open again.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
 import { LocalSimBackend } from "../../companion/sim/link/local-backend";
 import type { VirtualDevice } from "../../companion/sim/board/device";
 import { NUS_SERVICE } from "../../companion/sim/board/nrf";
-import { launchBrowser } from "../helpers/browser";
 import { buttonSessions } from "../helpers/faults";
-import { bootDevice } from "../helpers/firmware";
-import { type OpenPage, type Site, act, openPage, startSite, storedSessions, textOf } from "../helpers/web-page";
+import { type OpenPage, type World, act, storedSessions, textOf, webWorld } from "../helpers/web-page";
 
 const SESSIONS = 5;
-let site: Site;
-let browser: Browser;
+let world: World;
 let dev: VirtualDevice;
 let backend: LocalSimBackend;
 let owner: OpenPage;
 let stranger: OpenPage;
 
 beforeAll(async () => {
-  [site, browser, dev] = await Promise.all([startSite(), launchBrowser(), bootDevice({ seed: 21 })]);
+  world = await webWorld(21);
+  ({ dev, backend } = world);
   buttonSessions(dev, SESSIONS);
-  backend = new LocalSimBackend(dev);
-  owner = await openPage(browser, site, backend.share());
-  stranger = await openPage(browser, site, backend.share());
+  owner = await world.open();
+  stranger = await world.open();
 }, 60_000);
 
-afterAll(async () => {
-  await owner?.close();
-  await stranger?.close();
-  await browser?.close();
-  await backend?.close();
-  await site?.close();
-});
+afterAll(() => world?.close());
 
 /** The massager's button held 5 s while idle: the trust window opens (it buzzes). */
 async function holdButton(): Promise<void> {

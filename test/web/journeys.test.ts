@@ -15,16 +15,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
 import { Op } from "../../shared/codes";
 import { rowsFromJsonExport } from "../../companion/export/read";
 import { LocalSimBackend } from "../../companion/sim/link/local-backend";
 import type { VirtualDevice } from "../../companion/sim/board/device";
-import { launchBrowser } from "../helpers/browser";
 import { runCli } from "../helpers/cli";
 import { buttonSessions, cutAfterPackets, recordsInFlash } from "../helpers/faults";
-import { bootDevice } from "../helpers/firmware";
-import { type OpenPage, type Site, act, downloadOf, openPage, startSite, storedSessions, textOf } from "../helpers/web-page";
+import { type OpenPage, type World, act, downloadOf, storedSessions, textOf, webWorld } from "../helpers/web-page";
 import { history30 } from "../report/history30";
 import { writeHistory } from "../report/sqlite";
 
@@ -32,8 +29,7 @@ import { writeHistory } from "../report/sqlite";
 const SHOTS = process.env.MASSAGER_SCREENSHOTS ?? join(tmpdir(), "massager-web-screenshots");
 
 const RECORDS = 150;
-let site: Site;
-let browser: Browser;
+let world: World;
 let dev: VirtualDevice;
 let backend: LocalSimBackend;
 let expected: Map<number, Uint8Array>;
@@ -45,12 +41,12 @@ const opOf = (p: Uint8Array) => (p[0] & 0x40 && !(p[0] & 0x80) ? p[1] : -1);
 const u32At = (p: Uint8Array, o: number) => (p[o] | (p[o + 1] << 8) | (p[o + 2] << 16) | (p[o + 3] << 24)) >>> 0;
 
 beforeAll(async () => {
-  [site, browser, dev] = await Promise.all([startSite(), launchBrowser(), bootDevice({ seed: 14 })]);
+  world = await webWorld(14);
+  ({ dev, backend } = world);
   buttonSessions(dev, RECORDS);
   expected = recordsInFlash(dev.flash);
   expect(expected.size).toBe(RECORDS);
-  backend = new LocalSimBackend(dev);
-  tab = await openPage(browser, site, backend.share());
+  tab = await world.open();
   tab.radio.busyEvery = 9;
 }, 60_000);
 
@@ -61,10 +57,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await tab?.close();
-  await browser?.close();
-  await backend?.close();
-  await site?.close();
+  await world?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

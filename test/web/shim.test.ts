@@ -7,32 +7,21 @@
  * an earlier connection dead after it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
 import { NAME_PREFIX, NOTIFY_CHAR_UUID, REQUEST_CHAR_UUID, SERVICE_UUID } from "../../shared/uuids";
-import { LocalSimBackend } from "../../companion/sim/link/local-backend";
 import type { VirtualDevice } from "../../companion/sim/board/device";
-import { launchBrowser } from "../helpers/browser";
-import { bootDevice } from "../helpers/firmware";
-import { type OpenPage, type Site, openPage, startSite } from "../helpers/web-page";
+import { type OpenPage, type World, webWorld } from "../helpers/web-page";
 
-let site: Site;
-let browser: Browser;
+let world: World;
 let dev: VirtualDevice;
-let backend: LocalSimBackend;
 let tab: OpenPage;
 
 beforeAll(async () => {
-  [site, browser, dev] = await Promise.all([startSite(), launchBrowser(), bootDevice({ seed: 3 })]);
-  backend = new LocalSimBackend(dev);
-  tab = await openPage(browser, site, backend.share());
+  world = await webWorld(3);
+  dev = world.dev;
+  tab = await world.open();
 }, 60_000);
 
-afterAll(async () => {
-  await tab?.close();
-  await browser?.close();
-  await backend?.close();
-  await site?.close();
-});
+afterAll(() => world?.close());
 
 const IDS = { service: SERVICE_UUID, request: REQUEST_CHAR_UUID, notify: NOTIFY_CHAR_UUID, prefix: NAME_PREFIX };
 

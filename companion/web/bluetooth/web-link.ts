@@ -28,7 +28,7 @@ export interface WebLinkOptions extends MessageLinkOptions {
 }
 
 /** The chooser's filters: the name the firmware advertises, or the service on firmware that advertises it. */
-export const CHOOSER: RequestDeviceOptions = {
+const CHOOSER: RequestDeviceOptions = {
   filters: [{ namePrefix: NAME_PREFIX }, { services: [SERVICE_UUID] }],
   optionalServices: [SERVICE_UUID],
 };

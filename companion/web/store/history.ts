@@ -1,4 +1,6 @@
-import { type DeviceFacts, type InsertResult, LEGACY_LOG, type NewSession, type SessionRow, type SessionStore } from "../../history/store";
+import {
+  type DeviceFacts, type DeviceRow, type InsertResult, LEGACY_LOG, type NewSession, type SessionRow, type SessionStore,
+} from "../../history/store";
 import { DEVICES, SESSIONS, committed, openDatabase, result } from "./idb";
 
 /**
@@ -12,15 +14,6 @@ import { DEVICES, SESSIONS, committed, openDatabase, result } from "./idb";
  * the log id, a random number each log keeps: a log the history already holds under some device id
  * (from a CLI export imported here, or an earlier sync) stays under that id.
  */
-export interface DeviceRow {
-  id: string;
-  name: string | null;
-  board: string | null;
-  firmware: string | null;
-  first_seen: number | null;
-  last_sync: number | null;
-}
-
 export interface ImportResult extends InsertResult {
   /** Rows that joined a device this history knows under another id (the same log). */
   joined: number;
@@ -93,11 +86,6 @@ export class BrowserHistory implements SessionStore {
     );
   }
 
-  async devices(): Promise<DeviceRow[]> {
-    const tx = this.db.transaction(DEVICES, "readonly");
-    return (await result(tx.objectStore(DEVICES).getAll(), "read")) as DeviceRow[];
-  }
-
   /** The device id the history keeps a log under (0, the legacy log, names no log). */
   async deviceOfLog(logId: number): Promise<string | null> {
     if (logId === LEGACY_LOG) return null;
@@ -127,10 +115,6 @@ export class BrowserHistory implements SessionStore {
     for (const id of devices) upsertDevice(tx.objectStore(DEVICES), { id }, now, null);
     await done;
     return { stored, duplicates: rows.length - stored, joined };
-  }
-
-  close(): void {
-    this.db.close();
   }
 
   private read(): IDBObjectStore {

@@ -6,8 +6,8 @@ import { HistoryError } from "../../errors";
  * durability resolves only once the browser has flushed it to disk (what the sync waits for before
  * it acknowledges).
  */
-export const DB_NAME = "massager";
-export const DB_VERSION = 1;
+const DB_NAME = "massager";
+const DB_VERSION = 1;
 export const SESSIONS = "sessions";
 export const DEVICES = "devices";
 export const OWNERS = "owners";
@@ -54,7 +54,7 @@ export function result<T>(req: IDBRequest<T>, what: string): Promise<T> {
 }
 
 /** The sentence for a failure of the browser's storage. */
-export function storageError(what: string, err: unknown): HistoryError {
+function storageError(what: string, err: unknown): HistoryError {
   const name = (err as DOMException | null)?.name ?? "error";
   if (name === "QuotaExceededError")
     return new HistoryError(`the browser's storage is full, so the history could not ${what}; free some space (or export and clear old data) and try again`);

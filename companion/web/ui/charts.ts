@@ -10,7 +10,7 @@ import { svg } from "./dom";
  */
 
 /** Heat-map level of a day's minutes: 0 none, 1 under 4, 2 under 11, 3 within 11–20, 4 above. */
-export function dayLevel(minutes: number): number {
+function dayLevel(minutes: number): number {
   if (!(minutes > 0)) return 0;
   return minutes < 4 ? 1 : minutes < 11 ? 2 : minutes <= 20 ? 3 : 4;
 }

@@ -71,7 +71,7 @@ const GROUPS: { heading: string | ((r: Report) => string); figures: [string, str
 ];
 
 /** The value at a dotted path of the report (undefined where a part is missing, e.g. no course yet). */
-export function figureAt(r: Report, path: string): unknown {
+function figureAt(r: Report, path: string): unknown {
   return path.split(".").reduce<unknown>((v, k) => (v === null || v === undefined ? undefined : (v as Record<string, unknown>)[k]), r);
 }
 
