@@ -107,7 +107,8 @@ export class WebLink extends MessageLink {
       request = await withTimeout(service.getCharacteristic(REQUEST_CHAR_UUID), t, `finding the massager characteristics on ${this.name}`);
       notify = await withTimeout(service.getCharacteristic(NOTIFY_CHAR_UUID), t, `finding the massager characteristics on ${this.name}`);
     } catch (err) {
-      if (err instanceof TimeoutError || !gatt.connected) throw err instanceof TimeoutError ? err : new LinkLostError("connecting");
+      if (err instanceof TimeoutError) throw err;
+      if (!gatt.connected) throw this.lost("connecting");
       throw new LinkError(`${this.name} does not offer the massager service (${(err as Error).message}); is it running the massager firmware? (\`massager flash\` installs it)`);
     }
     // objects of an earlier connection are dead: listen on this one's

@@ -35,8 +35,9 @@ export function mountEditor(app: App): void {
   let program: Program | null = null;
 
   const check = (parseError?: string) => {
-    const errors = parseError ? [parseError] : programFromJson(model).errors;
-    program = parseError ? null : programFromJson(model).program;
+    const checked = parseError ? { program: null, errors: [parseError] } : programFromJson(model);
+    const errors = checked.errors;
+    program = checked.program;
     problems.replaceChildren(...errors.map((e) => el("li", { "data-field": fieldOf(e) }, e)));
     problems.hidden = errors.length === 0;
     for (const input of form.querySelectorAll<HTMLElement>("[data-field]")) {
