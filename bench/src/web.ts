@@ -9,10 +9,17 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
 import { serveWeb } from "../../companion/cli/commands/web";
-import { launchBrowser } from "../../test/helpers/browser";
+import chromium from "@sparticuz/chromium";
+import { chromium as playwright } from "playwright-core";
 import type { StoreBench, WireRow } from "./browser/store-bench";
 import { DAY, TODAY, TODAY_UNIX, YEARS, history, row } from "./five-years";
 import { type Figure, ROOT, fig, median, round, runSuite } from "./lib";
+
+/** Headless Chromium from the npm package, one process per context as the browser tests run it (bench may not import tests). */
+async function headless() {
+  const args = chromium.args.filter((a) => a !== "--single-process").concat("--disable-background-networking", "--no-first-run");
+  return playwright.launch({ executablePath: await chromium.executablePath(), args, headless: true });
+}
 
 const wire = (rows: ReturnType<typeof history>): WireRow[] => rows.map((r) => ({ ...r, raw: [...r.raw] }));
 
@@ -33,7 +40,7 @@ runSuite("web", async () => {
   const script = (await esbuild.build({
     entryPoints: [join(ROOT, "bench", "src", "browser", "store-bench.ts")], bundle: true, write: false, format: "iife", platform: "browser", target: "chrome100", logLevel: "silent",
   })).outputFiles[0].text;
-  const [browser, server] = await Promise.all([launchBrowser(), serveWeb(dir, { port: 0 })]);
+  const [browser, server] = await Promise.all([headless(), serveWeb(dir, { port: 0 })]);
   const details: Record<string, unknown> = {};
   try {
     const page = await (await browser.newContext({ timezoneId: "UTC" })).newPage();
