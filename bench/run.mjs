@@ -25,7 +25,7 @@ const ROOT = path.resolve(HERE, "..");
 const OUT = path.join(HERE, ".out");
 const PREFIX = "@@BENCH_RESULT@@";
 // flash first: it writes the year of logs that the sync suite reads
-const SUITES = ["flash", "sync", "upload", "companion", "cpu", "ram"];
+const SUITES = ["flash", "sync", "upload", "companion", "cpu", "ram", "web"];
 
 const write = process.argv.includes("--write");
 const unknown = process.argv.slice(2).filter((a) => a.startsWith("-") && a !== "--write");
@@ -33,7 +33,7 @@ if (unknown.length) fail(`unknown option ${unknown[0]}; the only one is --write 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const suites = wanted.length ? SUITES.filter((s) => wanted.includes(s)) : SUITES;
 for (const w of wanted) if (!SUITES.includes(w)) fail(`unknown suite "${w}"; the suites are ${SUITES.join(", ")}`);
-for (const f of ["dist/firmware.js", "dist/massager.js"])
+for (const f of ["dist/firmware.js", "dist/massager.js", "dist/web/app.js"])
   if (!existsSync(path.join(ROOT, f))) fail(`${f} is missing; run \`npm run build\` first (\`npm run bench\` does)`);
 
 mkdirSync(OUT, { recursive: true });

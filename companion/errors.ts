@@ -152,6 +152,13 @@ export class ProgramFileError extends MassagerError {
   }
 }
 
+/** A file of sessions to import (an export of `massager export --json`) that cannot be read: nothing is imported. */
+export class ImportFileError extends MassagerError {
+  constructor(message: string) {
+    super(message, EXIT.input);
+  }
+}
+
 /** The history database cannot be opened, read or written. */
 export class HistoryError extends MassagerError {
   constructor(message: string) {

@@ -1,6 +1,7 @@
 // @ts-check
-// Build: firmware/main.ts -> dist/firmware.js (one Espruino-safe script), and
-// companion/cli/main.ts -> dist/massager.js (Node ESM, imported by bin/massager.js).
+// Build: firmware/main.ts -> dist/firmware.js (one Espruino-safe script),
+// companion/cli/main.ts -> dist/massager.js (Node ESM, imported by bin/massager.js), and
+// companion/web/ -> dist/web/ (the browser page `massager web` serves: index.html, style.css, app.js).
 //
 //   node scripts/build.mjs [--no-minify]
 //
@@ -167,6 +168,41 @@ export async function buildCompanion({ entry = "companion/cli/main.ts", outfile 
   return { bytes, outfile: outPath };
 }
 
+/**
+ * Bundle the browser page: companion/web/main.ts (with the engines it shares with the CLI) to one
+ * script for the browsers that have Web Bluetooth, beside the page's HTML and CSS. Written to
+ * `outdir` (dist/web), or only returned when `outdir` is null.
+ * @param {{ outdir?: string | null, root?: string, minify?: boolean }} [options]
+ * @returns {Promise<{ files: { name: string, contents: Uint8Array }[], bytes: number, outdir: string | null }>}
+ */
+export async function buildWeb({ outdir = "dist/web", root = ROOT, minify = true } = {}) {
+  const web = path.join(root, "companion", "web");
+  const result = await esbuild.build({
+    entryPoints: [path.join(web, "main.ts")],
+    outfile: path.join(web, "app.js"), // nominal: nothing is written by esbuild
+    bundle: true,
+    write: false,
+    format: "iife",
+    platform: "browser",
+    target: ["chrome100", "edge100", "opera86"],
+    minify,
+    legalComments: "none",
+    tsconfig: path.join(web, "tsconfig.json"),
+    logLevel: "silent",
+  });
+  const files = [
+    { name: "index.html", contents: new Uint8Array(readFileSync(path.join(web, "page", "index.html"))) },
+    { name: "style.css", contents: new Uint8Array(readFileSync(path.join(web, "page", "style.css"))) },
+    { name: "app.js", contents: result.outputFiles[0].contents },
+  ];
+  const outPath = outdir ? path.resolve(root, outdir) : null;
+  if (outPath) {
+    mkdirSync(outPath, { recursive: true });
+    for (const f of files) writeFileSync(path.join(outPath, f.name), f.contents);
+  }
+  return { files, bytes: files.reduce((n, f) => n + f.contents.length, 0), outdir: outPath };
+}
+
 /** @param {string[]} argv */
 async function main(argv) {
   const started = Date.now();
@@ -197,18 +233,25 @@ async function main(argv) {
     console.log("firmware/main.ts not found: skipping the firmware bundle");
   }
 
-  if (!failed && existsSync(path.join(ROOT, "companion", "cli", "main.ts"))) {
+  /** Runs one esbuild step of the companion; its failure is printed, named by its entry. @param {string} entry @param {() => Promise<string>} step */
+  const companionStep = async (entry, step) => {
+    if (failed || !existsSync(path.join(ROOT, entry))) return;
     try {
-      const c = await buildCompanion();
-      console.log(`dist/massager.js  ${c.bytes} bytes`);
+      console.log(await step());
     } catch (e) {
       const failure = /** @type {esbuild.BuildFailure} */ (e);
       console.error(failure.errors
-        ? `esbuild could not build companion/cli/main.ts:\n${failure.errors.map((m) => `  ${formatEsbuildError(m, false)}`).join("\n")}`
+        ? `esbuild could not build ${entry}:\n${failure.errors.map((m) => `  ${formatEsbuildError(m, false)}`).join("\n")}`
         : failure.message);
       failed = true;
     }
-  }
+  };
+  await companionStep("companion/cli/main.ts", async () => `dist/massager.js  ${(await buildCompanion()).bytes} bytes`);
+  await companionStep("companion/web/main.ts", async () => {
+    const w = await buildWeb({ minify });
+    const js = /** @type {{ contents: Uint8Array }} */ (w.files.find((f) => f.name === "app.js"));
+    return `dist/web/  ${w.bytes} bytes (app.js ${js.contents.length} bytes)`;
+  });
 
   console.log(`build ${failed ? "failed" : "done"} in ${Date.now() - started} ms`);
   if (failed) process.exitCode = 1;

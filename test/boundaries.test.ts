@@ -65,6 +65,7 @@ describe("the boundary scanner", () => {
       write("companion/sim/board/device.ts", 'import { c } from "./clock";\nimport { l } from "../link/local-backend";\nimport { e } from "../../errors";\n');
       write("companion/sim/link/open.ts", 'import { d } from "../board/device";\nimport { s } from "../service/server";\nimport { n } from "../../ble/link";\n');
       write("companion/sim/service/server.ts", 'import { o } from "../link/open";\nimport { d } from "../board/device";\n');
+      write("companion/web/main.ts", 'import { s } from "../device/sync";\nimport { h } from "../history/db";\nimport type { r } from "../history/store";\nimport { l } from "../ble/link";\nimport { fs } from "node:fs";\nimport { k } from "../owners/keys";\n');
       write("test/h.ts", 'import { x } from "../shared/b";\n');
       const found = checkBoundaries(root).map((v) => `${v.rule} ${v.file}:${v.line} ${v.specifier}`);
       expect(found.sort()).toEqual([
@@ -78,6 +79,10 @@ describe("the boundary scanner", () => {
         "layers companion/sim/board/device.ts:2 ../link/local-backend",
         "layers companion/sim/board/device.ts:3 ../../errors",
         "layers companion/sim/link/open.ts:2 ../service/server",
+        "layers companion/web/main.ts:2 ../history/db",
+        "layers companion/web/main.ts:4 ../ble/link",
+        "layers companion/web/main.ts:5 node:fs",
+        "layers companion/web/main.ts:6 ../owners/keys",
         "shared shared/a.ts:2 node:fs",
         "shared shared/a.ts:3 ../firmware/y",
         "tests scripts/tool.mjs:1 ../test/helpers/h.js",

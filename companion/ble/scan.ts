@@ -1,7 +1,8 @@
 import { NAME_PREFIX, SERVICE_UUID } from "../../shared/uuids";
 import { DeviceNotFoundError } from "../errors";
 import { type NobleLike, type NoblePeripheral, nobleUuid } from "./noble-types";
-import { fromCallback, withTimeout } from "./timeout";
+import { withTimeout } from "../device/timeout";
+import { fromCallback } from "./timeout";
 
 export interface Found {
   peripheral: NoblePeripheral;

@@ -255,6 +255,18 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import("./commands/sim"),
   },
   {
+    name: "web",
+    summary: "the massager in the browser: serve its Web Bluetooth page on localhost until Ctrl-C (or write it to a folder)",
+    args: [],
+    options: [
+      { name: "port", type: "number", arg: "P", description: "the page's port on localhost (default 8420: the browser keeps its history per address)" },
+      { name: "out", type: "string", arg: "DIR", description: "write the page's static files to DIR instead of serving them" },
+    ],
+    example: "massager web",
+    device: false,
+    load: () => import("./commands/web"),
+  },
+  {
     name: "flash",
     summary: "build the firmware and install it with espruino-tools, over Bluetooth or the virtual device's console",
     args: [],

@@ -2,7 +2,7 @@ import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, read
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { HistoryError } from "../errors";
-import { type DeviceFacts, type InsertResult, LEGACY_LOG, type NewSession, type SessionRow, type SessionStore } from "./store";
+import { type DeviceFacts, type DeviceRow, type InsertResult, LEGACY_LOG, type NewSession, type SessionRow, type SessionStore } from "./store";
 
 /**
  * The session history: one SQLite file (better-sqlite3 12, WAL) holding several devices.
@@ -39,15 +39,6 @@ DROP TABLE sessions_v1;
 CREATE INDEX IF NOT EXISTS sessions_start ON sessions (start_unix);
 UPDATE meta SET value = '2' WHERE key = 'schema_version';
 `;
-
-export interface DeviceRow {
-  id: string;
-  name: string | null;
-  board: string | null;
-  firmware: string | null;
-  first_seen: number | null;
-  last_sync: number | null;
-}
 
 export interface SessionQuery {
   device?: string;

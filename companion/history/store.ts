@@ -37,6 +37,16 @@ export type NewSession = Omit<SessionRow, "device_id" | "log_id" | "synced_at" |
 /** The log id of records stored before the devices' logs had ids (firmware before protocol 2). */
 export const LEGACY_LOG = 0;
 
+/** A device the history knows (columns as in SQLite). */
+export interface DeviceRow {
+  id: string;
+  name: string | null;
+  board: string | null;
+  firmware: string | null;
+  first_seen: number | null;
+  last_sync: number | null;
+}
+
 /** What a sync learns about a device (each fact kept when a later sync does not know it). */
 export interface DeviceFacts {
   id: string;

@@ -7,7 +7,8 @@
 //   real Bluetooth link (ble/) never imports the virtual device (sim/); the device engine (device/)
 //   talks to a DeviceLink and a SessionStore, never to noble's link or the SQLite file; the virtual board model
 //   (sim/board/) imports nothing else of the companion; the link to it (sim/link/) never imports
-//   the long-running service (sim/service/);
+//   the long-running service (sim/service/); the browser page (web/) imports no package, no node:
+//   module, and nothing of the CLI's Bluetooth, SQLite, owners.json, flashing or virtual device;
 //   nothing outside test/ imports test/.
 // Imports are found with TypeScript's preProcessFile (import/export-from/import()/require, comments ignored).
 
@@ -43,7 +44,15 @@ const COMPANION_LAYERS = [
   { from: "companion/device/", banned: "companion/history/", allowed: "companion/history/store/", why: "the sync (companion/device/) talks to any SessionStore (history/store.ts), never to the SQLite file itself" },
   { from: "companion/sim/board/", banned: "companion/", allowed: "companion/sim/board/", why: "the virtual board model (companion/sim/board/) imports nothing else of the companion: the link and the service sit on top of it" },
   { from: "companion/sim/link/", banned: "companion/sim/service/", why: "the link to a virtual board (companion/sim/link/) never imports the long-running service that uses it" },
+  { from: "companion/web/", banned: "companion/ble/", why: "the browser page (companion/web/) talks Web Bluetooth; noble's link is the CLI's" },
+  { from: "companion/web/", banned: "companion/sim/", why: "the browser page (companion/web/) never reaches the virtual device itself: its tests give it a Web Bluetooth shim" },
+  { from: "companion/web/", banned: "companion/history/", allowed: "companion/history/store/", why: "the browser page keeps its history in IndexedDB (web/store/), never in the SQLite file" },
+  { from: "companion/web/", banned: "companion/owners/", why: "the browser page keeps its owner keys in IndexedDB (web/store/); owners.json is the CLI's" },
+  { from: "companion/web/", banned: "companion/flash/", why: "the browser page does not flash boards: that is the CLI's, with espruino-tools" },
 ];
+
+/** Folders whose sources run in a browser: the project's own files only, bundled by esbuild (no packages, no node: modules). */
+const BROWSER_DIRS = ["companion/web/"];
 
 /**
  * Every module specifier a source file imports, re-exports, `import()`s or `require()`s.
@@ -120,6 +129,10 @@ export function checkBoundaries(root = DEFAULT_ROOT) {
         if (top === "companion" && target === "firmware") {
           violations.push({ rule: "companion", ...at,
             message: `${rel}:${line} imports "${specifier}": the companion never imports firmware/ sources; it loads the built bundle (dist/firmware.js).` });
+        }
+        if (target === null && BROWSER_DIRS.some((d) => rel.startsWith(d))) {
+          violations.push({ rule: "layers", ...at,
+            message: `${rel}:${line} imports "${specifier}": the browser page runs only the project's own files (no packages, no node: modules).` });
         }
         const to = targetPath(root, file, specifier);
         for (const layer of COMPANION_LAYERS) {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Op, State } from "../../shared/codes";
 import { TimeoutError } from "../../companion/errors";
-import { withTimeout } from "../../companion/ble/timeout";
+import { withTimeout } from "../../companion/device/timeout";
 import { simNoble, type SimNoble } from "../helpers/sim-noble";
 
 let sim: SimNoble | undefined;

@@ -1,6 +1,6 @@
 import { SELECTED, State, Status } from "../../../shared/codes";
 import type { SessionStatus } from "../../../shared/messages";
-import { sleep } from "../../ble/timeout";
+import { sleep } from "../../device/timeout";
 import { DeviceStatusError, EXIT, LinkError, MassagerError, TimeoutError } from "../../errors";
 import type { ProgramEntry } from "../../../shared/messages";
 import type { ParsedOptions } from "../commands";
