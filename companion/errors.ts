@@ -41,7 +41,7 @@ export class NoAdapterError extends MassagerError {
  * needs root or the cap_net_raw capability on node (EPERM/EACCES); macOS asks per application.
  */
 export class BluetoothPermissionError extends MassagerError {
-  constructor(platform: string = process.platform) {
+  constructor(platform: string) {
     const fix =
       platform === "linux"
         ? "give Node the raw-socket right with `sudo setcap cap_net_raw+eip $(eval readlink -f $(which node))` (or run as root)"

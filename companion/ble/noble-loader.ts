@@ -45,7 +45,7 @@ export function waitPoweredOn(noble: NobleLike, waitMs: number): Promise<NobleLi
     const onState = (state: string) => {
       if (state === "poweredOn") done(null);
       else if (NO_ADAPTER_STATES.includes(state)) done(new NoAdapterError(`adapter state ${state}`));
-      else if (state === "unauthorized") done(new BluetoothPermissionError());
+      else if (state === "unauthorized") done(new BluetoothPermissionError(process.platform));
     };
     const timer = setTimeout(() => done(new NoAdapterError(warnings.join("; ") || "adapter never powered on")), waitMs);
     noble.on("warning", onWarning);
@@ -64,7 +64,7 @@ export function waitPoweredOn(noble: NobleLike, waitMs: number): Promise<NobleLi
 /** A failure to open the adapter: no permission (EPERM/EACCES on the HCI socket), or no adapter at all. */
 function adapterError(err: unknown): Error {
   const e = err as { code?: string; message?: string };
-  if (e?.code === "EPERM" || e?.code === "EACCES" || /operation not permitted|permission denied/i.test(e?.message ?? "")) return new BluetoothPermissionError();
+  if (e?.code === "EPERM" || e?.code === "EACCES" || /operation not permitted|permission denied/i.test(e?.message ?? "")) return new BluetoothPermissionError(process.platform);
   return new NoAdapterError(describe(err));
 }
 

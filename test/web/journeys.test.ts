@@ -184,7 +184,7 @@ describe("the massager page, a person's journeys", () => {
     expect(sentence).toBe("steps[3].intensity: 1.5 is above the limit 1.0");
     const cli = await runCli(["validate", file]);
     expect(cli.code).toBe(4);
-    expect(cli.stdout).toContain(`  ${sentence}\n`);
+    expect(cli.stderr).toContain(`${file}: ${sentence}\n`);
     expect(await page.getAttribute('[data-field="steps[3].intensity"]', "aria-invalid")).toBe("true");
     expect(await page.isDisabled("#push-button")).toBe(true);
 
@@ -238,7 +238,7 @@ describe("the massager page, a person's journeys", () => {
     // a second stop has no session to stop: the device's own sentence
     const again = await act(page, "#stop-button", "#control-out");
     expect(again.ok).toBe(false);
-    expect(again.text).toBe("stop: no session is in a state for that");
+    expect(again.text).toBe("no session is in a state for that");
 
     const synced = await act(page, "#sync-button", "#sync-out");
     expect(synced.text).toMatch(/1 new session stored/);

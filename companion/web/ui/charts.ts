@@ -40,7 +40,7 @@ export function heatmap(r: Report): SVGElement {
 
 export function weekly(r: Report): SVGElement {
   const weeks = r.series.weeks;
-  const target = r.twiceWeekly.sessionsPerWeek;
+  const target = r.twice_weekly.sessions_per_week;
   const top = Math.max(target * 2, ...weeks.map((w) => w.sessions));
   const h = 80;
   const step = 12;
@@ -61,7 +61,7 @@ export function weekly(r: Report): SVGElement {
 }
 
 export function regions(r: Report): SVGElement {
-  const all = r.regions.allTime;
+  const all = r.regions.all_time;
   const top = Math.max(1, all.front, all.crown, all.back);
   const chart = svg("svg", { id: "regions", viewBox: "0 0 420 66", width: "100%", role: "img", "aria-label": "Minutes per scalp region" });
   REGION_KEYS.forEach((k, i) => {

@@ -22,49 +22,49 @@ const GROUPS: { heading: string | ((r: Report) => string); figures: [string, str
     figures: [
       ["today.minutes", "today", min],
       ["today.sessions", "sessions today", num],
-      ["last7Days.minutesPerDay", "last 7 days, a day", min],
-      ["last30Days.minutesPerDay", "last 30 days, a day", min],
-      ["last30Days.sessions", "sessions in 30 days", num],
+      ["last_7_days.minutes_per_day", "last 7 days, a day", min],
+      ["last_30_days.minutes_per_day", "last 30 days, a day", min],
+      ["last_30_days.sessions", "sessions in 30 days", num],
     ],
   },
   {
-    heading: (r) => r.daily4Min.study,
+    heading: (r) => r.daily_4_min.study,
     figures: [
-      ["daily4Min.todayMet", "4 minutes today", yes],
-      ["daily4Min.currentStreakDays", "days in a row", num],
-      ["daily4Min.longestStreakDays", "longest run", num],
-      ["daily4Min.course.week", "course week (of 24)", num],
-      ["daily4Min.course.adherence", "course adherence", pct],
-      ["daily4Min.daysMeeting", "days meeting it", num],
-      ["daily4Min.daysElapsed", "days since the first", num],
+      ["daily_4_min.today_met", "4 minutes today", yes],
+      ["daily_4_min.current_streak_days", "days in a row", num],
+      ["daily_4_min.longest_streak_days", "longest run", num],
+      ["daily_4_min.course.week", "course week (of 24)", num],
+      ["daily_4_min.course.adherence", "course adherence", pct],
+      ["daily_4_min.days_meeting", "days meeting it", num],
+      ["daily_4_min.days_elapsed", "days since the first", num],
     ],
   },
   {
-    heading: (r) => r.daily11to20.study,
+    heading: (r) => r.daily_11_to_20.study,
     figures: [
-      ["daily11to20.daysInRange", "days in 11–20 min", num],
-      ["daily11to20.share", "share of days", pct],
-      ["daily11to20.daysAbove", "days above 20 min", num],
+      ["daily_11_to_20.days_in_range", "days in 11–20 min", num],
+      ["daily_11_to_20.share", "share of days", pct],
+      ["daily_11_to_20.days_above", "days above 20 min", num],
     ],
   },
   {
-    heading: (r) => r.twiceWeekly.study,
+    heading: (r) => r.twice_weekly.study,
     figures: [
-      ["twiceWeekly.currentWeek.sessions", "sessions this week", num],
-      ["twiceWeekly.weeksMeeting", "weeks meeting it", num],
-      ["twiceWeekly.weeksElapsed", "weeks since the first", num],
-      ["twiceWeekly.share", "share of weeks", pct],
-      ["twiceWeekly.averageSessionsPerWeek", "sessions a week", num],
-      ["twiceWeekly.currentStreakWeeks", "weeks in a row", num],
+      ["twice_weekly.current_week.sessions", "sessions this week", num],
+      ["twice_weekly.weeks_meeting", "weeks meeting it", num],
+      ["twice_weekly.weeks_elapsed", "weeks since the first", num],
+      ["twice_weekly.share", "share of weeks", pct],
+      ["twice_weekly.average_sessions_per_week", "sessions a week", num],
+      ["twice_weekly.current_streak_weeks", "weeks in a row", num],
     ],
   },
   {
     heading: "Sessions",
     figures: [
       ["sessions.total", "sessions", num],
-      ["reachedEveryRegion.share", "reached every planned region", pct],
-      ["sessions.byEnd.battery", "ended for a low battery", num],
-      ["sessions.estimatedTime", "with an estimated time", num],
+      ["reached_every_region.share", "reached every planned region", pct],
+      ["sessions.by_end.battery", "ended for a low battery", num],
+      ["sessions.estimated_time", "with an estimated time", num],
     ],
   },
 ];
@@ -83,7 +83,7 @@ export function mountReport(app: App): void {
 }
 
 function render(r: Report): Node[] {
-  const head = el("p", { id: "report-day", "data-today": r.today.date }, `For ${r.today.date} (days in ${r.timeZone}).`);
+  const head = el("p", { id: "report-day", "data-today": r.today.date }, `For ${r.today.date} (days in ${r.time_zone}).`);
   const note = el("p", { class: "note" }, r.note);
   if (r.sessions.total === 0) return [head, note, el("p", {}, "No sessions yet: connect and press “Sync”, or import a CLI export.")];
   const groups = GROUPS.map((g) => {
@@ -103,6 +103,6 @@ function render(r: Report): Node[] {
     el("h3", {}, "Minutes per day, last 26 weeks"), heatmap(r),
     el("h3", {}, "Sessions per week (the line: twice a week)"), weekly(r),
     el("h3", {}, "Minutes per scalp region"), regions(r),
-    el("p", { class: "note" }, r.reachedEveryRegion.meaning),
+    el("p", { class: "note" }, r.reached_every_region.meaning),
   ];
 }
