@@ -2,7 +2,7 @@ import { PROGRAM_MAX_BYTES, SLOTS } from "../shared/limits";
 import { SLOT_BASE, Status } from "../shared/codes";
 import { pack, u16, u32 } from "../shared/bytes";
 import { imageErrors } from "../shared/program";
-import { PRESET_COUNT, presetBase64 } from "../shared/presets";
+import { PRESET_COUNT, presetBytes } from "../shared/presets";
 import { J, J_SELECTED, S, jSet, rd } from "./store";
 
 /*
@@ -47,7 +47,7 @@ const committed = (name: string): Uint8Array | undefined => {
 
 /** The image of program id (a preset's from the bundle, a slot's from flash), or undefined. */
 export const progImage = (id: number): Uint8Array | undefined => {
-  if (id < PRESET_COUNT) return E.toUint8Array(atob(presetBase64(id)));
+  if (id < PRESET_COUNT) return E.toUint8Array(presetBytes(id));
   const s = id - SLOT_BASE;
   if (s >= 0 && s < SLOTS && gens[s] >= 0) return committed(fname(s, gens[s]));
 };

@@ -27,21 +27,22 @@ export const PRESET_COUNT = 3;
 
 /**
  * The presets as the device keeps them: preset i's program image (program.ts encodeProgram of
- * presetProgram(i)), base64. Cheaper in flash than the tables above and an encoder, and held in a
- * function so that on the device the strings are made when a preset is read, not kept in RAM;
- * test/shared/codecs.test.ts checks they are exactly those images.
+ * presetProgram(i)) as a byte string. Written as atob of base64 literals, which the pretokenised
+ * bundle stores as their decoded bytes (scripts/build/pretokenise.mjs): cheaper in flash than the
+ * tables above and an encoder, and held in a function so that on the device the strings are made
+ * when a preset is read, not kept in RAM; test/shared/codecs.test.ts checks they are those images.
  */
-export const presetBase64 = (i: number): string => {
+export const presetBytes = (i: number): string => {
   return [
-    "AQYLRGFpbHkgNCBtaW4AACgAPAEAAygANwABASgAPAEBAygANwACAigAPAECAygANwA=",
-    "AQwMRGFpbHkgMTUgbWluAAA8AEEBAANaADwAAAE8AEEAAAJaADcAAQA8AEEBAQNaADwAAQE8AEEAAQJaADcAAgA8AEEBAgNaADwAAgE8AEEAAgJaADcA",
-    "AQkLQ2FsbSAxNSBtaW4ABDwAIwEAA3gAKAAAAngAIwABBDwAIwEBA3gAKAABAngAIwACBDwAIwECA3gAKAACAngAIwA=",
+    atob("AQYLRGFpbHkgNCBtaW4AACgAPAEAAygANwABASgAPAEBAygANwACAigAPAECAygANwA="),
+    atob("AQwMRGFpbHkgMTUgbWluAAA8AEEBAANaADwAAAE8AEEAAAJaADcAAQA8AEEBAQNaADwAAQE8AEEAAQJaADcAAgA8AEEBAgNaADwAAgE8AEEAAgJaADcA"),
+    atob("AQkLQ2FsbSAxNSBtaW4ABDwAIwEAA3gAKAAAAngAIwABBDwAIwEBA3gAKAABAngAIwACBDwAIwECA3gAKAACAngAIwA="),
   ][i];
 };
 
 /** Preset i's program image (what PROG_READ sends and PROG_LIST's CRC covers). */
 export const presetImage = (i: number): Uint8Array => {
-  return asciiBytes(atob(presetBase64(i)));
+  return asciiBytes(presetBytes(i));
 };
 
 export const presetProgram = (i: number): Program | null => {

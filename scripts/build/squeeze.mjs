@@ -9,6 +9,7 @@
 // newer than ES2015; the build checks the result with the same Espruino check as esbuild's output.
 
 import { minify } from "terser";
+import { aliasBuiltins } from "./aliases.mjs";
 
 /** @type {import("terser").MinifyOptions} */
 const OPTIONS = {
@@ -32,7 +33,7 @@ const OPTIONS = {
  * @returns {Promise<string>}
  */
 export async function squeeze(code) {
-  const r = await minify(code, OPTIONS);
+  const r = await minify(aliasBuiltins(code), OPTIONS);
   if (r.code === undefined) throw new Error("terser produced no output for the firmware bundle");
   return r.code;
 }
