@@ -1,4 +1,5 @@
 import { MIN_PAYLOAD, REQUEST_MAX_BYTES, STREAM_MAX_PACKETS, STREAM_MAX_RECORDS, TRUST_WINDOW_MS, TX_BURST, TX_TICK_MS } from "../shared/limits";
+import { sub } from "../shared/bytes";
 import { Op, Setting, Status } from "../shared/codes";
 import { NAME_PREFIX, NOTIFY_CHAR_UUID, REQUEST_CHAR_UUID, SERVICE_UUID } from "../shared/uuids";
 import { HDR_FIRST, HDR_LAST, HDR_STREAM, MSG_OVERHEAD } from "../shared/frame";
@@ -78,7 +79,7 @@ const txTick = (): void => {
     const n = Math.min(per, tx.length - txOff);
     const p = new Uint8Array(n + 1);
     p[0] = (txOff ? 0 : HDR_FIRST) | (txOff + n >= tx.length ? HDR_LAST : 0) | (txIdx++ & 31);
-    p.set(tx.subarray(txOff, (txOff += n)), 1);
+    p.set(sub(tx, txOff, (txOff += n)), 1);
     if (txOff >= tx.length) tx = undefined;
     notify(p);
   } else
@@ -97,7 +98,7 @@ const txTick = (): void => {
         stRecOff++;
       }
       p[0] = HDR_STREAM | (stPkt++ & 0x7f);
-      notify(p.subarray(0, i));
+      notify(sub(p, 0, i));
     }
   if (tx || txq.length || canStream()) txTimer = setTimeout(txTick, TX_TICK_MS);
 };
@@ -109,7 +110,7 @@ export const bleSend = (op: number, id: number, status: number, body: Uint8Array
   const m = new Uint8Array(n + MSG_OVERHEAD);
   m.set([op, id, status]);
   if (body) m.set(body, 3);
-  const c = E.CRC32(m.subarray(0, n + 3));
+  const c = E.CRC32(sub(m, 0, n + 3));
   m[n + 3] = c;
   m[n + 4] = c >> 8;
   txq.push(m);
@@ -160,10 +161,10 @@ const onWrite = (e: { data: ArrayBuffer }): void => {
     if (rxOn && (p[0] & 31) !== (rxIdx++ & 31)) st = Status.Corrupt;
     else if (rxOn && rxLen + p.length - 1 > rx.length) st = Status.TooLarge;
     else if (rxOn) {
-      rx.set(p.subarray(1), rxLen);
+      rx.set(sub(p, 1), rxLen);
       rxLen += p.length - 1;
       if (!(p[0] & HDR_LAST)) return;
-      const c = rxLen < MSG_OVERHEAD ? -1 : E.CRC32(rx.subarray(0, rxLen - 2));
+      const c = rxLen < MSG_OVERHEAD ? -1 : E.CRC32(sub(rx, 0, rxLen - 2));
       if (c < 0) st = Status.BadRequest;
       else if (rx[rxLen - 2] !== (c & 255) || rx[rxLen - 1] !== ((c >> 8) & 255)) st = Status.Corrupt;
       else st = Status.Ok;
@@ -172,7 +173,7 @@ const onWrite = (e: { data: ArrayBuffer }): void => {
   if (!rxOn) return;
   rxOn = false;
   if (st) bleSend(Op.Error, rxLen > 1 ? rx[1] : 0, st, new Uint8Array([rxLen ? rx[0] : 0]));
-  else handle(rx[0], rx[1], rx[2], rx.subarray(3, rxLen - 2));
+  else handle(rx[0], rx[1], rx[2], sub(rx, 3, rxLen - 2));
 };
 
 /** (Re)declares the services; the Nordic UART (the console) only when nobody locked it, or in the trust window. */

@@ -4,7 +4,7 @@ import {
   ACK_REPLY_LAYOUT, INFO_CLOCK_SET, INFO_CONSOLE_LOCKED, INFO_CONSOLE_OPEN, INFO_LAYOUT, INFO_OWNER, INFO_PAIRING, INFO_PASSKEY,
   INFO_PRIVATE_END, INFO_PRIVATE_START, INFO_PROTECTED, INFO_SESSION, LOG_READ_REPLY_LAYOUT, PROTOCOL_VERSION, TIME_REPLY_LAYOUT, encodeProgramError,
 } from "../shared/messages";
-import { pack, u16, u32 } from "../shared/bytes";
+import { pack, u16, u32, sub } from "../shared/bytes";
 import { S, J, J_ACK, J_FLAGS, J_LOG_ID, J_PASSKEY, J_SELECTED, J_UNLOGGED, jSet } from "./store";
 import { board, batteryPct, batteryRead, batteryState } from "./board";
 import { clockSet, now, setClock } from "./clock";
@@ -39,7 +39,7 @@ export const handle = (op: number, id: number, flags: number, b: Uint8Array): vo
     let denied = isProtected() && op !== Op.Info && op !== Op.Auth && op !== Op.Pair;
     if (flags & SIGNED) {
       denied = !signedBy(op, id, b);
-      b = b.subarray(0, Math.max(0, b.length - SIGNATURE_BYTES));
+      b = sub(b, 0, Math.max(0, b.length - SIGNATURE_BYTES));
     }
     if (min === 126) s = Status.Unsupported;
     else if (denied) s = Status.Denied;
@@ -129,7 +129,7 @@ export const handle = (op: number, id: number, flags: number, b: Uint8Array): vo
           if (!s) out = pack("2", [upNext]);
           break;
         case Op.ProgWrite:
-          s = progWrite(b[0], u16(b, 1), b.subarray(3));
+          s = progWrite(b[0], u16(b, 1), sub(b, 3));
           if (s === Status.Ok || s === Status.BadOffset) out = pack("2", [upNext]);
           break;
         case Op.ProgCommit:
@@ -141,8 +141,7 @@ export const handle = (op: number, id: number, flags: number, b: Uint8Array): vo
           if (!p) s = Status.NoEntry;
           else {
             const o = Math.min(u16(b, 1), p.length);
-            // subarray's end is clamped here: Espruino would read past the image
-            out = pack("2", [p.length], p.subarray(o, Math.min(p.length, o + Math.min(b[3], CHUNK_MAX_BYTES))));
+            out = pack("2", [p.length], sub(p, o, o + Math.min(b[3], CHUNK_MAX_BYTES)));
           }
           break;
         }

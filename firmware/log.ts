@@ -1,5 +1,5 @@
 import { LOG_SEGMENT_RECORDS, LOG_SEGMENTS } from "../shared/limits";
-import { pack, u32 } from "../shared/bytes";
+import { pack, u32, sub } from "../shared/bytes";
 import { RECORD_BYTES } from "../shared/record";
 import { crc8 } from "./crc8";
 import { J, J_ACK, J_LOG_ID, J_UNLOGGED, S, jSet, rd } from "./store";
@@ -140,7 +140,7 @@ export const logAfter = (after: number): Uint8Array | undefined => {
       const o = (s - base) * RECORD_BYTES;
       if (crc8(b, o, o + RECORD_BYTES - 1) === b[o + RECORD_BYTES - 1] && u32(b, o) === s) {
         logSeq = s;
-        return b.subarray(o, o + RECORD_BYTES);
+        return sub(b, o, o + RECORD_BYTES);
       }
     }
   }

@@ -1,7 +1,7 @@
 import { ANY_SLOT, Setting, Status } from "../shared/codes";
 import { AUTH_MAC_BYTES, NONCE_BYTES, OWNER_KEY_BYTES, OWNER_SLOTS, SIGNATURE_BYTES, SIGNATURE_MAC_BYTES } from "../shared/limits";
 import { AUTH_LABEL, DEVICE_LABEL, SESSION_LABEL } from "../shared/messages";
-import { u16 } from "../shared/bytes";
+import { u16, sub } from "../shared/bytes";
 import { crc8 } from "./crc8";
 import { J, J_FLAGS, J_PASSKEY, S, jSet, rd } from "./store";
 
@@ -26,10 +26,10 @@ const hmac = (key: Uint8Array, data: Uint8Array): Uint8Array => {
   const b = new Uint8Array(64 + Math.max(32, data.length));
   for (let i = 0; i < 64; i++) b[i] = (key[i] | 0) ^ 0x36;
   b.set(data, 64);
-  const inner = new Uint8Array(SHA256(b.subarray(0, 64 + data.length)));
+  const inner = new Uint8Array(SHA256(sub(b, 0, 64 + data.length)));
   for (let i = 0; i < 64; i++) b[i] ^= 0x36 ^ 0x5c;
   b.set(inner, 64);
-  return new Uint8Array(SHA256(b.subarray(0, 96)));
+  return new Uint8Array(SHA256(sub(b, 0, 96)));
 };
 
 /** Whether the first n bytes of a and b agree (every byte looked at, whatever the first difference). */
@@ -42,7 +42,7 @@ const same = (a: Uint8Array, b: Uint8Array, n: number): boolean => {
 /** The key in a slot (a view into flash), or undefined. */
 const keyOf = (slot: number): Uint8Array | undefined => {
   const b = slot < OWNER_SLOTS ? rd("mkey" + slot) : undefined;
-  if (b && b.length > OWNER_KEY_BYTES && crc8(b, 0, OWNER_KEY_BYTES) === b[OWNER_KEY_BYTES]) return b.subarray(0, OWNER_KEY_BYTES);
+  if (b && b.length > OWNER_KEY_BYTES && crc8(b, 0, OWNER_KEY_BYTES) === b[OWNER_KEY_BYTES]) return sub(b, 0, OWNER_KEY_BYTES);
 };
 
 /** Whether only owners may use the device: a key is paired, or the old RequireBond setting waits for one. */
@@ -52,7 +52,7 @@ export const isProtected = (): boolean => {
 
 /** A new connection: a fresh nonce, nobody proved. */
 export const ownersReset = (): void => {
-  for (let i = 0; i < NONCE_BYTES; i += 4) nonce.set([E.hwRand(), E.hwRand(), E.hwRand(), E.hwRand()], i);
+  for (let i = 0; i < NONCE_BYTES; i++) nonce[i] = E.hwRand();
   owner = -1;
   ctr = 0;
   owners = 0;
@@ -65,15 +65,15 @@ export const auth = (b: Uint8Array): Uint8Array | undefined => {
   if (!k) return;
   const m = new Uint8Array(1 + 2 * NONCE_BYTES);
   m.set(nonce, 1);
-  m.set(b.subarray(1, 1 + NONCE_BYTES), 1 + NONCE_BYTES);
+  m.set(sub(b, 1, 1 + NONCE_BYTES), 1 + NONCE_BYTES);
   m[0] = AUTH_LABEL;
-  if (!same(hmac(k, m), b.subarray(1 + NONCE_BYTES), AUTH_MAC_BYTES)) return;
+  if (!same(hmac(k, m), sub(b, 1 + NONCE_BYTES), AUTH_MAC_BYTES)) return;
   m[0] = SESSION_LABEL;
   ks.set(hmac(k, m));
   owner = b[0];
   ctr = 0;
   m[0] = DEVICE_LABEL;
-  return hmac(k, m).subarray(0, AUTH_MAC_BYTES);
+  return sub(hmac(k, m), 0, AUTH_MAC_BYTES);
 };
 
 /** A signed request's body (ends with ctr u16, mac): whether it comes from this link's owner, unseen. */
@@ -82,8 +82,8 @@ export const signedBy = (op: number, id: number, b: Uint8Array): boolean => {
   if (owner < 0 || n < 0 || u16(b, n) <= ctr) return false;
   const m = new Uint8Array(n + 4);
   m.set([b[n], b[n + 1], op, id]);
-  m.set(b.subarray(0, n), 4);
-  if (!same(hmac(ks, m), b.subarray(n + 2), SIGNATURE_MAC_BYTES)) return false;
+  m.set(sub(b, 0, n), 4);
+  if (!same(hmac(ks, m), sub(b, n + 2), SIGNATURE_MAC_BYTES)) return false;
   ctr = u16(b, n);
   return true;
 };
@@ -101,7 +101,7 @@ export const pair = (b: Uint8Array, trust: boolean): number => {
   if (s === ANY_SLOT) for (s = 0; s < OWNER_SLOTS && owners & (1 << s); ) s++;
   if (s >= OWNER_SLOTS) return b[0] === ANY_SLOT ? Status.NoSpace : Status.BadRequest;
   const f = new Uint8Array(OWNER_KEY_BYTES + 1);
-  f.set(b.subarray(1, 1 + OWNER_KEY_BYTES));
+  f.set(sub(b, 1, 1 + OWNER_KEY_BYTES));
   f[OWNER_KEY_BYTES] = crc8(f, 0, OWNER_KEY_BYTES);
   try {
     S.erase("mkey" + s);

@@ -1,6 +1,6 @@
 import { PROGRAM_MAX_BYTES, SLOTS } from "../shared/limits";
 import { SLOT_BASE, Status } from "../shared/codes";
-import { pack, u16, u32 } from "../shared/bytes";
+import { pack, u16, u32, sub } from "../shared/bytes";
 import { imageErrors } from "../shared/program";
 import { PRESET_COUNT, presetBytes } from "../shared/presets";
 import { J, J_SELECTED, S, jSet, rd } from "./store";
@@ -41,8 +41,8 @@ const fname = (slot: number, gen: number): string => {
 const committed = (name: string): Uint8Array | undefined => {
   const b = rd(name);
   const n = b && b.length >= HDR ? u16(b, 4) : -5;
-  if (!b || b.length !== HDR + n + 4 || u32(b, HDR + n) !== MARK || E.CRC32(b.subarray(HDR, HDR + n)) !== u32(b, 0)) return;
-  return b.subarray(HDR, HDR + n);
+  if (!b || b.length !== HDR + n + 4 || u32(b, HDR + n) !== MARK || E.CRC32(sub(b, HDR, HDR + n)) !== u32(b, 0)) return;
+  return sub(b, HDR, HDR + n);
 };
 
 /** The image of program id (a preset's from the bundle, a slot's from flash), or undefined. */
@@ -90,11 +90,11 @@ export const progList = (): Uint8Array => {
     let t = 0;
     for (let i = 0, p = 3 + b[2]; i < b[1]; i++, p += 6 + (b[p + 1] === 5 ? 2 + b[p + 7] : 0)) t += u16(b, p + 2);
     const c = E.CRC32(b);
-    r.set(pack("11241", [id, b[1], t, c, b[2]], b.subarray(3, 3 + b[2])), o);
+    r.set(pack("11241", [id, b[1], t, c, b[2]], sub(b, 3, 3 + b[2])), o);
     o += 9 + b[2];
     r[1]++;
   }
-  return r.subarray(0, o);
+  return sub(r, 0, o);
 };
 
 export const progDelete = (id: number): number => {
@@ -147,7 +147,7 @@ export const progCommit = (slot: number): number => {
   if (upSlot !== slot || upNext < 0) return Status.NoEntry;
   if (upNext !== upSize) return Status.BadOffset;
   const name = fname(slot, upGen);
-  const b = (rd(name) as Uint8Array).subarray(HDR, HDR + upSize);
+  const b = sub(rd(name) as Uint8Array, HDR, HDR + upSize);
   let st = Status.Corrupt;
   if (E.CRC32(b) === upCrc) {
     progError = imageErrors(b, 1)[0];

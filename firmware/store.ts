@@ -6,7 +6,7 @@ import { crc8 } from "./crc8";
  * undefined; and the journal, where the firmware keeps its small durable values (J_* below).
  *
  * Storage writes only into erased bytes (0xFF), so a value is never rewritten in place: each change is
- * a new 8-byte slot appended to the journal file "mcfg" + f (f = 0 or 1), JOURNAL_SLOTS slots long:
+ * a new 8-byte slot appended to the journal file jName(f) (f = 0 or 1), JOURNAL_SLOTS slots long:
  *
  *   0 key u8 | 1 value u32 | 5 crc8 over bytes 0..4 | 6 0x00 | 7 0x00
  *
@@ -47,6 +47,10 @@ let jf = 0;
 let jo = SLOT;
 let dirty = 0;
 
+const jName = (f: number): string => {
+  return "mcfg" + f;
+};
+
 const slot = (key: number, v: number): Uint8Array => {
   const b = pack("14111", [key, v, 0, 0, 0]);
   b[5] = crc8(b, 0, 5);
@@ -58,7 +62,7 @@ const slot = (key: number, v: number): Uint8Array => {
  * file. False when the flash has no room for it (the current file stays).
  */
 const jStart = (f: number): boolean => {
-  const n = "mcfg" + f;
+  const n = jName(f);
   const g = J[J_KEYS] + 1;
   try {
     if (rd(n)) S.erase(n);
@@ -67,7 +71,7 @@ const jStart = (f: number): boolean => {
     for (let k = 0; k < J_KEYS; k++) if (J[k]) S.write(n, slot(k, J[k]), (o += SLOT) - SLOT);
     S.write(n, slot(J_DONE, g), (o += SLOT) - SLOT);
     J[J_KEYS] = g;
-    S.erase("mcfg" + (f ^ 1));
+    S.erase(jName(f ^ 1));
     jf = f;
     jo = o;
     dirty = 0;
@@ -90,7 +94,7 @@ export const jSet = (k: number, v: number): boolean => {
   for (let i = 0; i < J_KEYS; i++)
     if ((dirty >> i) & 1)
       try {
-        S.write("mcfg" + jf, slot(i, J[i]), jo, SLOT * JOURNAL_SLOTS);
+        S.write(jName(jf), slot(i, J[i]), jo, SLOT * JOURNAL_SLOTS);
         jo += SLOT;
         dirty &= ~(1 << i);
       } catch (e) {
@@ -106,7 +110,7 @@ export const jSet = (k: number, v: number): boolean => {
 export const jLoad = (legacy: (k: number) => number): void => {
   let best = -1;
   for (let f = 0; f < 2; f++) {
-    const b = rd("mcfg" + f);
+    const b = rd(jName(f));
     let done = false;
     for (let o = SLOT; b && o < b.length; o += SLOT) if (b[o] === J_DONE && crc8(b, o, o + 5) === b[o + 5] && u32(b, o + 1) === u32(b, 1)) done = true;
     if (b && done && b[0] === J_GEN && crc8(b, 0, 5) === b[5] && u32(b, 1) > best) {
@@ -114,7 +118,7 @@ export const jLoad = (legacy: (k: number) => number): void => {
       jf = f;
     }
   }
-  const b = rd("mcfg" + jf);
+  const b = rd(jName(jf));
   if (best < 0 || !b) {
     for (let k = 0; k < J_KEYS; k++) J[k] = legacy(k);
     jStart(0);
@@ -126,5 +130,5 @@ export const jLoad = (legacy: (k: number) => number): void => {
     for (let i = 0; i < SLOT; i++) if (b[o + i] !== 0xff) jo = o + SLOT;
     if (b[o] < J_KEYS && b[o + 6] === 0 && crc8(b, o, o + 5) === b[o + 5]) J[b[o]] = u32(b, o + 1);
   }
-  if (rd("mcfg" + (jf ^ 1))) S.erase("mcfg" + (jf ^ 1));
+  if (rd(jName(jf ^ 1))) S.erase(jName(jf ^ 1));
 };

@@ -57,3 +57,12 @@ export const concatBytes = (a: Uint8Array, b: Uint8Array): Uint8Array => {
   r.set(b, a.length);
   return r;
 };
+
+/**
+ * a.subarray(s, e) with the end clamped to the array, as Node clamps it. Espruino 2v29 does not: a
+ * view whose end is past the array is that long and reads whatever follows in RAM or flash
+ * (docs/ESPRUINO.md). The firmware takes every view through here (test/firmware/views.test.ts).
+ */
+export const sub = (a: Uint8Array, s: number, e?: number): Uint8Array => {
+  return a.subarray(s, e === undefined || e > a.length ? a.length : e);
+};
