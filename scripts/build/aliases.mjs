@@ -41,7 +41,7 @@ export function aliasBuiltins(code) {
   let storage = "";
   let storageEnd = -1;
   simple(ast, {
-    VariableDeclarator(n) {
+    VariableDeclarator(/** @type {any} */ n) {
       const i = n.init;
       if (n.id.type === "Identifier" && i && i.type === "CallExpression" && i.callee.name === "require" && i.arguments[0]?.value === "Storage") {
         storage = n.id.name;
@@ -52,7 +52,7 @@ export function aliasBuiltins(code) {
   /** @type {Record<string, string[]>} */
   const members = { Math: MEMBERS.Math, E: MEMBERS.E, ...(storage ? { [storage]: MEMBERS.Storage } : {}) };
   simple(ast, {
-    MemberExpression(n) {
+    MemberExpression(/** @type {any} */ n) {
       if (!n.computed) notRefs.add(n.property);
       const o = n.object;
       if (!n.computed && o.type === "Identifier" && members[o.name]?.includes(n.property.name)) {
@@ -60,25 +60,28 @@ export function aliasBuiltins(code) {
         add(`${o.name}.${n.property.name}`, n);
       }
     },
-    Property(n) {
+    Property(/** @type {any} */ n) {
       if (!n.computed) notRefs.add(n.key);
     },
   });
   /** Names the bundle declares: a global it shadows is left alone. */
   const declared = new Set();
   simple(ast, {
-    VariableDeclarator(n) {
+    VariableDeclarator(/** @type {any} */ n) {
       if (n.id.type === "Identifier") declared.add(n.id.name);
     },
-    Function(n) {
+    Function(/** @type {any} */ n) {
       for (const p of n.params) if (p.type === "Identifier") declared.add(p.name);
     },
-    Identifier(n) {
+    Identifier(/** @type {any} */ n) {
       if (GLOBALS.includes(n.name) && !notRefs.has(n)) add(n.name, n);
     },
   });
+  /** @type {{ start: number, end: number, text: string }[]} */
   const edits = [];
+  /** @type {string[]} */
   const decls = [];
+  /** @type {string[]} */
   const storageDecls = [];
   let k = 0;
   for (const [what, at] of uses) {

@@ -6,8 +6,9 @@
 // literal, its decoded bytes); integers that fit 16 bits signed are two or three bytes. Espruino
 // 2v29 runs it exactly as the source it came from, straight from flash, with less to lex; the
 // firmware is flashed so (docs/ESPRUINO.md "Pretokenised code"), and the virtual device reads it back
-// with detokenise() before it runs. test/build/pretokenise.test.ts checks the bytes against
-// espruino-tools' own plugin and the round trip against the interpreter.
+// with detokenise() before it runs. test/build/bundle-bytes.test.ts checks the round trip,
+// test/sim-server/sim-server.test.ts the bytes against espruino-tools' own plugin, and the
+// interpreter suites boot the bytes on the real interpreter.
 
 import * as acorn from "acorn";
 
