@@ -64,20 +64,10 @@ runSuite("ram", async () => {
   // ---- the budgeted scenarios: each run for its sampled peak, then again in a pool squeezed to
   // the harness + the budget, which must hold every transient too (a sample can fall between them)
   const logged = twin();
-  for (let i = 0; i < RECORDS; i++) {
-    logged.pressButton(100);
-    logged.advance(500);
-    logged.pressButton(1700);
-    logged.advance(200);
-  }
+  shortSessions(logged, RECORDS);
   // the same log on a device with an owner: the sync runs after AUTH, every request signed (SHA-256 on the device)
   const owned = twin();
-  for (let i = 0; i < RECORDS; i++) {
-    owned.pressButton(100);
-    owned.advance(500);
-    owned.pressButton(1700);
-    owned.advance(200);
-  }
+  shortSessions(owned, RECORDS);
   owned.buttonDown(); // the 5-second hold: the trust window, for PAIR
   owned.advance(5200);
   owned.buttonUp();
@@ -207,6 +197,16 @@ runSuite("ram", async () => {
     return budget ? fig({ id, figure, value: r.peak, unit: "vars", cmp: "<=", targetValue: PEAK_BUDGET, hard: true, note }) : fig({ id, figure, value: r.peak, unit: "vars", note });
   }
 });
+
+/** n button sessions stopped by a long press: n log records. */
+function shortSessions(d: VirtualDevice, n: number): void {
+  for (let i = 0; i < n; i++) {
+    d.pressButton(100);
+    d.advance(500);
+    d.pressButton(1700);
+    d.advance(200);
+  }
+}
 
 function twin(): VirtualDevice {
   const d = new VirtualDevice({ bundle: firmwareSource(), board: BOARD, batteryVolts: VOLTS, batterySteady: true });

@@ -11,7 +11,7 @@ import { detokenise, pretokenise } from "../../scripts/build/pretokenise.mjs";
 import { firmwareBundle } from "../helpers/firmware";
 import { buildFirmware } from "../../scripts/build.mjs";
 
-const tokens = (code: string) => [...acorn.tokenizer(code, { ecmaVersion: 2022 })].map((t) => `${t.type.label}:${String(t.value ?? "")}`);
+const tokens = (code: string) => [...acorn.tokenizer(code, { ecmaVersion: 2022 })].map((t) => `${t.type.label}:${String((t as { value?: unknown }).value ?? "")}`);
 
 describe("aliasBuiltins", () => {
   it("reads a static built-in used three times or more through one variable, declared where it is defined", () => {

@@ -13,7 +13,7 @@ import { openHistory } from "../../companion/history/db";
 import { LEGACY_LOG, type SessionRow } from "../../companion/history/store";
 import { loadRows } from "../../companion/report/load";
 import { toRecord } from "../../companion/export/columns";
-import { buttonSessions, seededRandom, tempHistory } from "../helpers/faults";
+import { buttonSessions, eraseLogAndReboot, seededRandom, tempHistory } from "../helpers/faults";
 import { type SimNoble, simNoble } from "../helpers/sim-noble";
 
 const T0 = Date.parse("2026-11-20T07:00:00Z") / 1000;
@@ -115,8 +115,7 @@ describe("a history from before log ids", () => {
   it("when the device's log started over since, they keep their marker beside the new log's: history, report and export count each once", async () => {
     const s = await device();
     const { file } = await previousRelease(s);
-    for (const f of s.device.flash.list(/^mlog/)) s.device.flash.erase(f);
-    s.device.reboot();
+    eraseLogAndReboot(s.device);
     buttonSessions(s.device, 2, seededRandom(2));
     const r = await syncInto(s, file);
     expect(r).toMatchObject({ adopted: 0, stored: 2, duplicates: 0, acked: 2, held: 0 });

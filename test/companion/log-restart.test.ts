@@ -13,7 +13,7 @@ import { sync, type SyncSummary } from "../../companion/device/sync";
 import { DeviceStatusError, MassagerError } from "../../companion/errors";
 import type { History } from "../../companion/history/db";
 import { Status } from "../../shared/codes";
-import { buttonSessions, cutAfterPackets, recordsInFlash, seededRandom, tempHistory } from "../helpers/faults";
+import { buttonSessions, eraseLogAndReboot, cutAfterPackets, recordsInFlash, seededRandom, tempHistory } from "../helpers/faults";
 import { firmwareBundle } from "../helpers/firmware";
 import { type SimNoble, simNoble } from "../helpers/sim-noble";
 
@@ -111,8 +111,7 @@ describe("a log that starts over", () => {
     buttonSessions(s.device, 3, seededRandom(1));
     const first = await syncOnce(s, h);
     await logged.note(s);
-    for (const f of s.device.flash.list(/^mlog/)) s.device.flash.erase(f);
-    s.device.reboot();
+    eraseLogAndReboot(s.device);
     buttonSessions(s.device, 2, seededRandom(2));
     const second = await syncOnce(s, h);
     expect(second).toMatchObject({ stored: 2, duplicates: 0, held: 0 });
@@ -175,8 +174,7 @@ describe("a log that starts over", () => {
     const onNotify = (_svc: string, _c: string, d: Uint8Array) => {
       if (d[0] & 0x80 && ++streamed === 12)
         setImmediate(() => {
-          for (const f of s.device.flash.list(/^mlog/)) s.device.flash.erase(f);
-          s.device.reboot();
+          eraseLogAndReboot(s.device);
           buttonSessions(s.device, 2, seededRandom(2));
         });
     };

@@ -201,3 +201,9 @@ export function motorAt(dev: VirtualDevice, t: number): number {
   }
   return v;
 }
+
+/** Erases the log's segment files and reboots: the log starts over (a new id, numbering from 1). */
+export function eraseLogAndReboot(dev: VirtualDevice): void {
+  for (const f of dev.flash.list(/^mlog/)) dev.flash.erase(f);
+  dev.reboot();
+}
