@@ -143,27 +143,28 @@ export const streamStart = (after: number, count: number, win: number): void => 
 
 const onWrite = (e: { data: ArrayBuffer }): void => {
   const p = new Uint8Array(e.data);
+  const h = p[0];
   let st = Status.BadRequest;
-  if (p[0] & HDR_STREAM) {
+  if (h & HDR_STREAM) {
     if (p.length === 1) {
       // a credit for the stream (frame.ts creditPacket): more may go
-      if ((p[0] & 0x7f) > stCredit) stCredit = p[0] & 0x7f;
+      if ((h & 0x7f) > stCredit) stCredit = h & 0x7f;
       if (txTimer === undefined) txTick();
       return;
     }
     // a stream packet has no business here: it breaks the request in progress (or, marked first, is one)
-    if (p[0] & HDR_FIRST) rxOn = true;
+    if (h & HDR_FIRST) rxOn = true;
   } else {
-    if (p[0] & HDR_FIRST) {
+    if (h & HDR_FIRST) {
       rxOn = true;
       rxLen = rxIdx = 0;
     }
-    if (rxOn && (p[0] & 31) !== (rxIdx++ & 31)) st = Status.Corrupt;
+    if (rxOn && (h & 31) !== (rxIdx++ & 31)) st = Status.Corrupt;
     else if (rxOn && rxLen + p.length - 1 > rx.length) st = Status.TooLarge;
     else if (rxOn) {
       rx.set(sub(p, 1), rxLen);
       rxLen += p.length - 1;
-      if (!(p[0] & HDR_LAST)) return;
+      if (!(h & HDR_LAST)) return;
       const c = rxLen < MSG_OVERHEAD ? -1 : E.CRC32(sub(rx, 0, rxLen - 2));
       if (c < 0) st = Status.BadRequest;
       else if (rx[rxLen - 2] !== (c & 255) || rx[rxLen - 1] !== ((c >> 8) & 255)) st = Status.Corrupt;

@@ -36,7 +36,8 @@ export const handle = (op: number, id: number, flags: number, b: Uint8Array): vo
   try {
     // a signature is checked, then taken off (handlers see the body alone); without one, a protected
     // device answers only INFO, AUTH and PAIR
-    let denied = isProtected() && op !== Op.Info && op !== Op.Auth && op !== Op.Pair;
+    const prot = isProtected();
+    let denied = prot && op !== Op.Info && op !== Op.Auth && op !== Op.Pair;
     if (flags & SIGNED) {
       denied = !signedBy(op, id, b);
       b = sub(b, 0, Math.max(0, b.length - SIGNATURE_BYTES));
@@ -46,7 +47,7 @@ export const handle = (op: number, id: number, flags: number, b: Uint8Array): vo
     else if (b.length < min) s = Status.BadRequest;
     else {
       s = Status.Ok;
-      const open = owner >= 0 || !isProtected();
+      const open = owner >= 0 || !prot;
       switch (op) {
         case Op.Info: {
           setPayload(b[0]);
@@ -55,7 +56,7 @@ export const handle = (op: number, id: number, flags: number, b: Uint8Array): vo
           const f = J[J_FLAGS];
           out = pack(INFO_LAYOUT, [
             PROTOCOL_VERSION, board.code, batteryPct, batteryState,
-            (clockSet ? INFO_CLOCK_SET : 0) | (isProtected() ? INFO_PROTECTED : 0) | (f & Setting.LockConsole || isProtected() ? INFO_CONSOLE_LOCKED : 0) |
+            (clockSet ? INFO_CLOCK_SET : 0) | (prot ? INFO_PROTECTED : 0) | (f & Setting.LockConsole || prot ? INFO_CONSOLE_LOCKED : 0) |
               (trust ? INFO_CONSOLE_OPEN | INFO_PAIRING : 0) | (sessionActive() ? INFO_SESSION : 0) | (owner >= 0 ? INFO_OWNER : 0) |
               (J[J_PASSKEY] ? INFO_PASSKEY : 0),
             Cap.Logs | Cap.Programs | Cap.Control | Cap.Owners | Cap.ConsoleLock | Cap.Battery | Cap.LogId,

@@ -4,6 +4,7 @@ import { pack, u16, u32, sub } from "../shared/bytes";
 import { imageErrors } from "../shared/program";
 import { PRESET_COUNT, presetBytes } from "../shared/presets";
 import { J, J_SELECTED, S, jSet, rd } from "./store";
+import { imageSeconds } from "./schedule";
 
 /*
  * Programs: the presets (images in the bundle) and custom slots. One file per slot and generation,
@@ -86,11 +87,7 @@ export const progList = (): Uint8Array => {
   for (let id = 0; id < SLOT_BASE + SLOTS; id++) {
     const b = progImage(id);
     if (!b) continue;
-    // seconds: walk the steps (6 bytes each, a custom one's curve after)
-    let t = 0;
-    for (let i = 0, p = 3 + b[2]; i < b[1]; i++, p += 6 + (b[p + 1] === 5 ? 2 + b[p + 7] : 0)) t += u16(b, p + 2);
-    const c = E.CRC32(b);
-    r.set(pack("11241", [id, b[1], t, c, b[2]], sub(b, 3, 3 + b[2])), o);
+    r.set(pack("11241", [id, b[1], imageSeconds(b), E.CRC32(b), b[2]], sub(b, 3, 3 + b[2])), o);
     o += 9 + b[2];
     r[1]++;
   }

@@ -37,12 +37,19 @@ const stepBytes = (b: Uint8Array, o: number): number => {
   return STEP_BYTES + (b[o + 1] === PATTERN_CUSTOM ? 2 + b[o + 7] : 0);
 };
 
+/** A program image's length in seconds (its steps' durations). */
+export const imageSeconds = (b: Uint8Array): number => {
+  let t = 0;
+  for (let i = 0, o = HEADER_BYTES + b[2]; i < b[1]; i++, o += stepBytes(b, o)) t += u16(b, o + 2);
+  return t;
+};
+
 /** Sets the image to play from its first step. */
 export const planStart = (b: Uint8Array): void => {
   img = b;
-  step = stepT = planSeconds = 0;
+  step = stepT = 0;
   stepO = HEADER_BYTES + b[2];
-  for (let i = 0, o = stepO; i < b[1]; i++, o += stepBytes(b, o)) planSeconds += u16(b, o + 2);
+  planSeconds = imageSeconds(b);
   planEnd = Math.min(planSeconds, LONGEST_SESSION_S) * 1000;
 };
 

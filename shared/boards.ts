@@ -47,18 +47,17 @@ export interface DeviceBoard {
 
 /**
  * The firmware's lookup: boardFor(id)'s device fields (code = index + 1; test/shared/codecs.test.ts
- * checks them against BOARDS). Unknown boards get the MDBT42Q default. The rows live inside the
- * function, so on the device they are garbage once the board is known, not a table kept in RAM.
- * Per board: motorPin, buttonPin, cueLed, pwmFreq, E.getBattery (1) or NRF volts (0), mtu.
+ * checks them against BOARDS). Unknown boards get the MDBT42Q default. The rows are one string of
+ * bytes read by offset (less flash than arrays, and garbage once the board is known): per board
+ * motorPin, buttonPin, cueLed (255: none), E.getBattery (1) or NRF volts (0), mtu. Every board drives
+ * its motor's PWM at 200 Hz.
  */
 export const deviceBoard = (id: string | undefined): DeviceBoard => {
   const i = Math.max(0, ["MDBT42Q", "PUCKJS", "BANGLEJS2"].indexOf(id as string));
-  const r = [
-    [13, 0, 1, 200, 0, 53],
-    [28, 0, 5, 200, 1, 53],
-    [19, 17, -1, 200, 1, 131],
-  ][i];
-  return { code: i + 1, motorPin: r[0], buttonPin: r[1], cueLed: r[2], pwmFreq: r[3], battery: r[4], mtu: r[5] };
+  const r = (k: number): number => {
+    return "\x0d\x00\x01\x00\x35\x1c\x00\x05\x01\x35\x13\x11\xff\x01\x83".charCodeAt(i * 5 + k);
+  };
+  return { code: i + 1, motorPin: r(0), buttonPin: r(1), cueLed: r(2) > 254 ? -1 : r(2), pwmFreq: 200, battery: r(3), mtu: r(4) };
 };
 
 /** The profile for an Espruino board id; unknown boards get the MDBT42Q default. */

@@ -236,23 +236,27 @@ export const describeProgramError = (e: ArrayLike<number>): string => {
  */
 export const imageErrors = (b: Uint8Array, max: number): number[][] => {
   const e: number[][] = [];
+  const N = b.length;
+  const bad = (step: number, field: number, rule: number, extra: number, value: number): void => {
+    e.push([step, field, rule, extra, value]);
+  };
   const n = b[1];
   const L = b[2];
   let o = HEADER_BYTES + L;
   let total = 0;
-  if (b.length < HEADER_BYTES) return [[PE_WHOLE, PE.Program, PR.Header, 0, 0]];
+  if (N < HEADER_BYTES) return [[PE_WHOLE, PE.Program, PR.Header, 0, 0]];
   if (b[0] !== PROGRAM_VERSION) return [[PE_WHOLE, PE.Program, PR.Version, 0, b[0]]];
-  if (o > b.length) return [[PE_WHOLE, PE.Program, PR.NamePast, 0, 0]];
-  if (L < 1 || L > NAME_MAX_BYTES) e.push([PE_WHOLE, PE.Name, PR.NameLength, 0, 0]);
+  if (o > N) return [[PE_WHOLE, PE.Program, PR.NamePast, 0, 0]];
+  if (L < 1 || L > NAME_MAX_BYTES) bad(PE_WHOLE, PE.Name, PR.NameLength, 0, 0);
   for (let i = 0; i < L; i++)
     if (b[HEADER_BYTES + i] < 0x20 || b[HEADER_BYTES + i] > 0x7e) {
-      e.push([PE_WHOLE, PE.Name, PR.NameChar, 0, i + 1]);
+      bad(PE_WHOLE, PE.Name, PR.NameChar, 0, i + 1);
       break;
     }
-  if (n < 1) e.push([PE_WHOLE, PE.Steps, PR.NoSteps, 0, 0]);
-  if (n > MAX_STEPS) e.push([PE_WHOLE, PE.Steps, PR.TooMany, 0, n]);
+  if (n < 1) bad(PE_WHOLE, PE.Steps, PR.NoSteps, 0, 0);
+  if (n > MAX_STEPS) bad(PE_WHOLE, PE.Steps, PR.TooMany, 0, n);
   for (let i = 0; i < n; i++) {
-    if (o + STEP_BYTES > b.length) return [[i, PE.Step, PR.Truncated, 0, 0]];
+    if (o + STEP_BYTES > N) return [[i, PE.Step, PR.Truncated, 0, 0]];
     // [field, value, lowest, highest] of each numbered field, in the step's byte order
     const d = u16(b, o + 2);
     const cue = b[o + 5];
@@ -260,10 +264,10 @@ export const imageErrors = (b: Uint8Array, max: number): number[][] => {
       PE.Intensity, b[o + 4], 0, INTENSITY_MAX * 100, PE.Cue, cue, 0, CUE_TAP];
     if (b[o + 1] === PATTERN_CUSTOM) {
       const k = b[o + 7];
-      if (o + STEP_BYTES + 2 > b.length || o + STEP_BYTES + 2 + k > b.length) return [[i, PE.Curve, PR.Truncated, 0, 0]];
+      if (o + STEP_BYTES + 2 > N || o + STEP_BYTES + 2 + k > N) return [[i, PE.Curve, PR.Truncated, 0, 0]];
       f.push(PE.CurveStepMs, b[o + 6] * 10, CURVE_STEP_MIN_MS, CURVE_STEP_MAX_MS);
       for (let j = 0; j < k; j++) f.push(PE.Level + j * 256, b[o + 8 + j], 0, 100);
-      if (k < CURVE_MIN_POINTS || k > CURVE_MAX_POINTS) e.push([i, PE.Curve, PR.CurveCount, 0, 0]);
+      if (k < CURVE_MIN_POINTS || k > CURVE_MAX_POINTS) bad(i, PE.Curve, PR.CurveCount, 0, 0);
       o += 2 + k;
     }
     o += STEP_BYTES;
@@ -271,13 +275,13 @@ export const imageErrors = (b: Uint8Array, max: number): number[][] => {
       const x = f[j + 1];
       // fractions (intensity, levels) are percent on the wire and 0..1 in the sentence
       const s = (f[j] & 255) >= PE.Intensity ? 100 : 1;
-      if (x < f[j + 2] || x > f[j + 3]) e.push([i, f[j] & 255, x < f[j + 2] ? PR.Below : PR.Above, f[j] >> 8, x / s]);
+      if (x < f[j + 2] || x > f[j + 3]) bad(i, f[j] & 255, x < f[j + 2] ? PR.Below : PR.Above, f[j] >> 8, x / s);
     }
-    if (d * 1000 <= (CUE_MS[cue] || 0)) e.push([i, PE.Duration, PR.CueShort, 0, 0]);
+    if (d * 1000 <= (CUE_MS[cue] || 0)) bad(i, PE.Duration, PR.CueShort, 0, 0);
     total += d;
   }
-  if (o !== b.length) return [[PE_WHOLE, PE.Program, PR.Extra, 0, b.length - o]];
-  if (total > LONGEST_SESSION_S) e.push([PE_WHOLE, PE.Steps, PR.Total, 0, total]);
+  if (o !== N) return [[PE_WHOLE, PE.Program, PR.Extra, 0, N - o]];
+  if (total > LONGEST_SESSION_S) bad(PE_WHOLE, PE.Steps, PR.Total, 0, total);
   return e.slice(0, max);
 };
 
