@@ -155,9 +155,9 @@ export function renderReadmeFigures(results) {
   const bundle = need("flash.bundle");
   const sum = need("flash.sum");
   const rows = [
-    ["firmware bundle (`dist/firmware.js`, minified)", kb(bundle.value, true), kbTarget(bundle.target) + verdict(bundle)],
+    ["firmware bundle (`dist/firmware.js`, pretokenised as flashed)", kb(bundle.value, true), kbTarget(bundle.target) + verdict(bundle)],
     [
-      "bundle + 4 program slots + a year of log + cells, of 40 KB (MDBT42Q)",
+      "bundle + 4 program slots + a year of log + the journal and owner keys, of 40 KB (MDBT42Q)",
       `${kb(sum.value)} (measured after 365 real sessions: ${kb(v("flash.measured.files"))} live)`,
       kbTarget(sum.target) + verdict(sum),
     ],
@@ -185,6 +185,14 @@ export function renderReadmeFigures(results) {
     ["`massager report` on five years of history", `${v("companion.report").toFixed(1)} ms`, `${need("companion.report").target} ms`],
     ["`massager --help` start-up ÷ `node -e 0`", times(v("companion.startup")), `${need("companion.startup").target}×`],
     ["firmware wake-ups: idle / during \"Daily 4 min\"", `${v("cpu.idle.wakeups")} / ${v("cpu.p0.wakeups").toFixed(1)} per second`, "idle 0"],
+    ...ramRows(all),
+    ...(all["web.gzip"]
+      ? [[
+          "the browser page (`massager web`): its files, gzipped / IndexedDB store step / its report on five years",
+          `${kb(v("web.gzip"))} / ${thousands(v("web.insertRate"))} records/s / ${v("web.report").toFixed(1)} ms`,
+          `report ${need("web.report").target} ms${verdict(need("web.report"))}`,
+        ]]
+      : []),
   ];
   const spare = (36 * KB - sum.value) / KB;
   return [
@@ -201,6 +209,26 @@ export function renderReadmeFigures(results) {
     `The bundle ${bundle.met === false ? "misses" : "meets"} its ${kbTarget(bundle.target).replace("≤ ", "")} target at ${kb(bundle.value)}; ` +
       `bundle plus every file of a year fits the ${kbTarget(sum.target).replace("≤ ", "")} flash target with ${spare.toFixed(1)} KB to spare.`,
   ].join("\n");
+}
+
+/**
+ * The firmware's RAM on the real interpreter (the `ram` suite), or one row saying it was not measured
+ * (no ESPRUINO_BIN when the results were written).
+ * @param {Record<string, any>} all
+ */
+function ramRows(all) {
+  const boot = all["ram.boot"];
+  if (!boot) return [["firmware RAM on the real interpreter", "not measured (the bench ran without `ESPRUINO_BIN`)", "≤ 900 / ≤ 1,300 variables"]];
+  const peaks = ["ram.sync128", "ram.ownerSync128", "ram.upload", "ram.sessionLargest"].map((id) => all[id]);
+  const missed = peaks.some((f) => f && f.met === false) ? " — **missed**" : "";
+  return [
+    ["firmware RAM on the real interpreter (Puck.js pool of 2,630), after boot", `${thousands(boot.value)} variables`, `≤ 900${verdict(boot)}`],
+    [
+      "…at the peak of a sync of 128 records (plain / an owner's, signed) / an upload and commit of the largest program / a session of it",
+      `${peaks.map((f) => (f ? thousands(f.value) : "—")).join(" / ")} variables`,
+      `≤ 1,300${missed}`,
+    ],
+  ];
 }
 
 /** Replaces the text between `<!-- NAME:start -->` and `<!-- NAME:end -->`; an error when the markers are missing. */
