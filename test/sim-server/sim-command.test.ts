@@ -3,25 +3,20 @@
  * --dry-run`: the simulator announces its ports, takes button presses on stdin, serves --device sim,
  * and on quit saves its flash and removes sim.json.
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli";
+import { spawnCli } from "../helpers/cli";
+import { massager } from "../helpers/sim-server";
 import { readSimLock } from "../../companion/sim/link/lock";
-import { connectRunningSim } from "../../companion/sim/link/remote-backend";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const built = () => {
   const b = join(root, "dist", "massager.js");
   return existsSync(b) && readFileSync(b, "utf8").includes("massager sim");
 };
-
-function massager(args: string[]) {
-  return runCli(args, { env: { ...process.env, NO_COLOR: "1" }, simBackend: async (dir) => (await connectRunningSim(dir))! });
-}
 
 async function until<T>(fn: () => T | undefined | false, ms: number): Promise<T> {
   const end = Date.now() + ms;
@@ -40,31 +35,24 @@ describe("massager sim (the command)", () => {
       return;
     }
     const dir = mkdtempSync(join(tmpdir(), "massager-simcmd-"));
-    const child = spawn(process.execPath, [join(root, "bin", "massager.js"), "sim", "--data-dir", dir, "--console-port", "0", "--speed", "50"], {
-      cwd: root,
-      env: { ...process.env, NO_COLOR: "1" },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    const sim = spawnCli([join(root, "bin", "massager.js"), "sim", "--data-dir", dir, "--console-port", "0", "--speed", "50"], { cwd: root, stdin: true });
+    const { child, exited } = sim;
     try {
       const lock = await until(() => readSimLock(dir) ?? undefined, 10000);
       expect(lock.pid).toBe(child.pid);
-      await until(() => out.includes("Espruino console: tcp://127.0.0.1:"), 5000);
-      expect(out).toContain(`--device sim (control port ${lock.port}`);
-      expect(out).toContain(`tcp://127.0.0.1:${lock.consolePort}`);
+      await until(() => sim.output().includes("Espruino console: tcp://127.0.0.1:"), 5000);
+      expect(sim.output()).toContain(`--device sim (control port ${lock.port}`);
+      expect(sim.output()).toContain(`tcp://127.0.0.1:${lock.consolePort}`);
 
-      child.stdin.write("short\n"); // the 4-minute preset: 4.8 s at 50×
-      await until(() => out.includes("button: short press"), 5000);
+      child.stdin!.write("short\n"); // the 4-minute preset: 4.8 s at 50×
+      await until(() => sim.output().includes("button: short press"), 5000);
       const status = await massager(["status", "--device", "sim", "--json", "--data-dir", dir]);
       expect(status.code, status.stderr).toBe(0);
       expect(JSON.parse(status.stdout).state).toBe("running");
 
-      child.stdin.write("q\n");
+      child.stdin!.write("q\n");
       expect(await exited).toBe(0);
-      expect(out).toMatch(/Stopped the virtual massager after \d+:\d\d:\d\d of virtual time/);
+      expect(sim.output()).toMatch(/Stopped the virtual massager after \d+:\d\d:\d\d of virtual time/);
       expect(existsSync(join(dir, "sim.json"))).toBe(false);
       expect(existsSync(join(dir, "sim-flash.bin"))).toBe(true);
     } finally {

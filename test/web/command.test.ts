@@ -4,13 +4,12 @@
  * nothing but its own origin — and --out writes the same files to a folder.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildCompanion, buildWeb } from "../../scripts/build.mjs";
-import { runCli } from "../helpers/cli";
+import { runCli, spawnCli } from "../helpers/cli";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 /** The companion bundled for this test (inside the project, so it finds dist/web as the installed one does). */
@@ -39,22 +38,15 @@ describe("massager web", () => {
   });
 
   it("serves the page on localhost until it is stopped, and nothing else", async () => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", "const { main } = await import(process.argv[1]); process.exitCode = await main(process.argv.slice(2));", bundle, "web", "--port", "0"], {
-      cwd: root,
-      env: { ...process.env, NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    const web = spawnCli(["--input-type=module", "-e", "const { main } = await import(process.argv[1]); process.exitCode = await main(process.argv.slice(2));", bundle, "web", "--port", "0"], { cwd: root });
+    const { child, exited } = web;
     try {
-      for (let i = 0; !/http:\/\/localhost:\d+\//.test(out); i++) {
-        if (i > 200) throw new Error(`massager web said: ${out}`);
+      for (let i = 0; !/http:\/\/localhost:\d+\//.test(web.output()); i++) {
+        if (i > 200) throw new Error(`massager web said: ${web.output()}`);
         await new Promise((r) => setTimeout(r, 25));
       }
-      const url = /http:\/\/localhost:\d+\//.exec(out)![0];
-      expect(out).toContain("Open it in Chrome or Edge");
+      const url = /http:\/\/localhost:\d+\//.exec(web.output())![0];
+      expect(web.output()).toContain("Open it in Chrome or Edge");
       const page = await fetch(url);
       expect(page.status).toBe(200);
       expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
@@ -68,7 +60,7 @@ describe("massager web", () => {
       expect((await fetch(url, { method: "POST", body: "x" })).status).toBe(405);
       child.kill("SIGTERM");
       expect(await exited).toBe(0);
-      expect(out).toMatch(/Stopped serving the page \(5 requests\)\.\n$/);
+      expect(web.output()).toMatch(/Stopped serving the page \(5 requests\)\.\n$/);
     } finally {
       child.kill("SIGKILL");
     }
