@@ -17,7 +17,7 @@ const MEMBERS = {
   E: ["CRC32", "toUint8Array", "hwRand"],
   Storage: ["write", "erase", "readArrayBuffer"],
 };
-const GLOBALS = ["Uint8Array", "setTimeout", "clearTimeout"];
+const GLOBALS = ["Uint8Array", "setTimeout", "clearTimeout", "getTime"];
 
 /**
  * The bundle with every `Math.max` (…) and `Uint8Array` used MIN_USES times or more read through a

@@ -10,6 +10,8 @@
 
 import { minify } from "terser";
 import { aliasBuiltins } from "./aliases.mjs";
+import { mangleByUse } from "./mangle.mjs";
+import { spellKeywords } from "./keywords.mjs";
 
 /** @type {import("terser").MinifyOptions} */
 const OPTIONS = {
@@ -24,7 +26,8 @@ const OPTIONS = {
     // Function.length and argument counts stay as written
     keep_fargs: true,
   },
-  mangle: true,
+  // names come after, by use (mangle.mjs)
+  mangle: false,
   format: { ascii_only: true },
 };
 
@@ -35,5 +38,5 @@ const OPTIONS = {
 export async function squeeze(code) {
   const r = await minify(aliasBuiltins(code), OPTIONS);
   if (r.code === undefined) throw new Error("terser produced no output for the firmware bundle");
-  return r.code;
+  return spellKeywords(await mangleByUse(r.code, { ecma: OPTIONS.ecma, format: OPTIONS.format }));
 }
