@@ -9,7 +9,7 @@ import { S, J, J_ACK, J_FLAGS, J_LOG_ID, J_PASSKEY, J_SELECTED, J_UNLOGGED, jSet
 import { board, batteryPct, batteryRead, batteryState } from "./board";
 import { clockSet, now, setClock } from "./clock";
 import { bootSeq, logAck, logAfter, logHeld, logNext, logSeq } from "./log";
-import { progBegin, progCommit, progDelete, progError, progImage, progList, progWrite, upNext } from "./programs";
+import { progBegin, progCommit, progDelete, progError, progImage, progList, progWrite, upReply } from "./programs";
 import { sessionActive, sessionPause, sessionResume, sessionStart, sessionStop, statusBody } from "./session";
 import { auth, isProtected, nonce, owner, owners, pair, pairedSlot, signedBy, unpair } from "./owners";
 import { duty, motorPlay, pulses } from "./motor";
@@ -22,15 +22,16 @@ import { bleSend, bleServices, payload, setPayload, streamCap, streamStart, trus
  * link's owner, else Denied: checked before the request runs, so nothing changes.
  * Replies are packed straight from their fields, in the order of shared/messages.ts' layouts.
  */
-/** Minimum body bytes per op (char code at the op's index; "~" (126): no such op). */
-const MIN =
+/** Minimum body bytes per op (the byte at the op's index; "~" (126): no such op). */
+const MIN = E.toUint8Array(
   "~\x01\x04\x00~\x01\x19\x11\x01~~~~~~~" + // 0x00..0x0f
   "\x0b\x08~~~~~~~~~~~~~~" + // 0x10..0x1f
   "\x00\x07\x04\x01\x04\x01\x01~~~~~~~~~" + // 0x20..0x2f
-  "\x01\x00\x00\x00"; // 0x30..0x33
+  "\x01\x00\x00\x00", // 0x30..0x33
+);
 
 export const handle = (op: number, id: number, flags: number, b: Uint8Array): void => {
-  const min = op < MIN.length ? MIN.charCodeAt(op) : 126;
+  const min = op < MIN.length ? MIN[op] : 126;
   let s = Status.Unsupported;
   let out: Uint8Array | null | undefined = null;
   try {
@@ -127,15 +128,15 @@ export const handle = (op: number, id: number, flags: number, b: Uint8Array): vo
           break;
         case Op.ProgBegin:
           s = progBegin(b[0], u16(b, 1), u32(b, 3));
-          if (!s) out = pack("2", [upNext]);
+          out = upReply();
           break;
         case Op.ProgWrite:
           s = progWrite(b[0], u16(b, 1), sub(b, 3));
-          if (s === Status.Ok || s === Status.BadOffset) out = pack("2", [upNext]);
+          out = upReply();
           break;
         case Op.ProgCommit:
           s = progCommit(b[0]);
-          out = s === Status.Invalid ? encodeProgramError(progError) : s === Status.BadOffset ? pack("2", [upNext]) : null;
+          out = s === Status.Invalid ? encodeProgramError(progError) : s === Status.BadOffset ? upReply() : null;
           break;
         case Op.ProgRead: {
           const p = progImage(b[0]);

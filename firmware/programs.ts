@@ -30,7 +30,7 @@ let upSlot = -1;
 let upGen = 0;
 let upSize = 0;
 let upCrc = 0;
-export let upNext = -1;
+let upNext = -1;
 /** Why the last PROG_COMMIT was Invalid (a program.ts error tuple). */
 export let progError: number[] = [];
 
@@ -65,8 +65,9 @@ export const progInit = (): void => {
       else if (k && g !== gens[s]) {
         const b = rd(names[i]) as Uint8Array;
         // an older generation, a second upload, or a commit marker torn by a power cut (its bytes
-        // cannot be written again): dropped, so the next PROG_BEGIN starts that upload afresh
-        if (g < gens[s] || upSlot >= 0 || u32(b, HDR + u16(b, 4)) !== 0xffffffff) S.erase(names[i]);
+        // cannot be written again; its first byte goes first, so an unwritten one is 0xFF):
+        // dropped, so the next PROG_BEGIN starts that upload afresh
+        if (g < gens[s] || upSlot >= 0 || b[HDR + u16(b, 4)] !== 0xff) S.erase(names[i]);
         else {
           upSlot = s;
           upGen = g;
@@ -102,6 +103,11 @@ export const progDelete = (id: number): number => {
   gens[s] = -1;
   if (J[J_SELECTED] === id) jSet(J_SELECTED, 0);
   return Status.Ok;
+};
+
+/** The reply body of PROG_BEGIN, PROG_WRITE and PROG_COMMIT's BadOffset: where the upload goes on (handler.ts sends it only with Ok or BadOffset). */
+export const upReply = (): Uint8Array => {
+  return pack("2", [upNext]);
 };
 
 /** PROG_BEGIN: a Status; upNext is then the offset to resume from. */

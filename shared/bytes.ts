@@ -64,5 +64,5 @@ export const concatBytes = (a: Uint8Array, b: Uint8Array): Uint8Array => {
  * (docs/ESPRUINO.md). The firmware takes every view through here (test/firmware/views.test.ts).
  */
 export const sub = (a: Uint8Array, s: number, e?: number): Uint8Array => {
-  return a.subarray(s, e === undefined || e > a.length ? a.length : e);
+  return a.subarray(s, e! < a.length ? e : a.length); // undefined < n is false
 };
