@@ -104,15 +104,14 @@ const txTick = (): void => {
 };
 
 /** Sends one message (split into packets as it goes out); the first packet goes at once. */
-export const bleSend = (op: number, id: number, status: number, body: Uint8Array | null | undefined): void => {
+export const bleSend = (op: number, id: number, status: number, body: ArrayLike<number> | null | undefined): void => {
   if (!connected) return;
-  const n = body ? body.length : 0;
-  const m = new Uint8Array(n + MSG_OVERHEAD);
-  m.set([op, id, status]);
-  if (body) m.set(body, 3);
-  const c = E.CRC32(sub(m, 0, n + 3));
-  m[n + 3] = c;
-  m[n + 4] = c >> 8;
+  // op, id, status, body, and two bytes for the check
+  const m = E.toUint8Array(op, id, status, body || [], 0, 0);
+  const n = m.length - 2;
+  const c = E.CRC32(sub(m, 0, n));
+  m[n] = c;
+  m[n + 1] = c >> 8;
   txq.push(m);
   if (txTimer === undefined) txTick();
 };
@@ -173,7 +172,7 @@ const onWrite = (e: { data: ArrayBuffer }): void => {
   }
   if (!rxOn) return;
   rxOn = false;
-  if (st) bleSend(Op.Error, rxLen > 1 ? rx[1] : 0, st, new Uint8Array([rxLen ? rx[0] : 0]));
+  if (st) bleSend(Op.Error, rxLen > 1 ? rx[1] : 0, st, [rxLen ? rx[0] : 0]);
   else handle(rx[0], rx[1], rx[2], sub(rx, 3, rxLen - 2));
 };
 

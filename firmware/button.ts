@@ -1,5 +1,4 @@
 import { End, SELECTED, SLOT_BASE, State } from "../shared/codes";
-import { PRESET_COUNT } from "../shared/presets";
 import { SLOTS, TRUST_HOLD_MS } from "../shared/limits";
 import { board } from "./board";
 import { motorPlay, pulses } from "./motor";
@@ -67,7 +66,8 @@ const onEdge = (e: { state: boolean; time: number }): void => {
       // the next program that exists after the selected one (ids: presets, then slots), and its position
       let id = J[J_SELECTED];
       let pos = 0;
-      do id = id + 1 === PRESET_COUNT ? SLOT_BASE : id + 1 >= SLOT_BASE + SLOTS ? 0 : id + 1;
+      // ids between the presets and the slots have no image either
+      do id = (id + 1) % (SLOT_BASE + SLOTS);
       while (!progImage(id));
       for (let i = 0; i < id; i++) if (progImage(i)) pos++;
       jSet(J_SELECTED, id);

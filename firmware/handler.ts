@@ -33,7 +33,7 @@ const MIN = E.toUint8Array(
 export const handle = (op: number, id: number, flags: number, b: Uint8Array): void => {
   const min = op < MIN.length ? MIN[op] : 126;
   let s = Status.Unsupported;
-  let out: Uint8Array | null | undefined = null;
+  let out: ArrayLike<number> | null | undefined = null;
   try {
     // a signature is checked, then taken off (handlers see the body alone); without one, a protected
     // device answers only INFO, AUTH and PAIR
@@ -55,19 +55,20 @@ export const handle = (op: number, id: number, flags: number, b: Uint8Array): vo
           batteryRead(duty);
           const fw = E.toUint8Array(__FW_VERSION__);
           const f = J[J_FLAGS];
-          out = pack(INFO_LAYOUT, [
+          const info = pack(INFO_LAYOUT, [
             PROTOCOL_VERSION, board.code, batteryPct, batteryState,
             (clockSet ? INFO_CLOCK_SET : 0) | (prot ? INFO_PROTECTED : 0) | (f & Setting.LockConsole || prot ? INFO_CONSOLE_LOCKED : 0) |
               (trust ? INFO_CONSOLE_OPEN | INFO_PAIRING : 0) | (sessionActive() ? INFO_SESSION : 0) | (owner >= 0 ? INFO_OWNER : 0) |
               (J[J_PASSKEY] ? INFO_PASSKEY : 0),
             Cap.Logs | Cap.Programs | Cap.Control | Cap.Owners | Cap.ConsoleLock | Cap.Battery | Cap.LogId,
             payload, f, owners, u32(nonce, 0), u32(nonce, 4), Math.floor(getTime()), Math.floor(now() / 1000), S.getFree(), J[J_LOG_ID],
-            logNext - 1, J[J_ACK], logHeld(J[J_ACK]), J[J_UNLOGGED], J[J_SELECTED], fw.length,
+            logNext - 1, J[J_ACK], logHeld(J[J_ACK]), J[J_UNLOGGED], J[J_SELECTED], __FW_VERSION__.length,
           ], fw);
           if (!open) {
-            out[4] &= ~(INFO_CLOCK_SET | INFO_SESSION);
-            out.fill(0, INFO_PRIVATE_START, INFO_PRIVATE_END);
+            info[4] &= ~(INFO_CLOCK_SET | INFO_SESSION);
+            info.fill(0, INFO_PRIVATE_START, INFO_PRIVATE_END);
           }
+          out = info;
           break;
         }
         case Op.TimeSet:
@@ -91,14 +92,14 @@ export const handle = (op: number, id: number, flags: number, b: Uint8Array): vo
         case Op.Pair:
           s = pair(b, trust);
           if (!s) {
-            out = new Uint8Array([pairedSlot]);
+            out = [pairedSlot];
             motorPlay(pulses(2)); // the person holding it feels every pairing
             bleServices();
           }
           break;
         case Op.Unpair:
           s = unpair(b[0]);
-          out = new Uint8Array([owners]);
+          out = [owners];
           bleServices();
           break;
         case Op.LogRead: {

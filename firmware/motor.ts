@@ -17,7 +17,7 @@ let ledOn = -1;
 let fullSince = -1;
 /** The level last asked for (before the throttle), for STATUS. */
 export let motorLevel = 0;
-let tune = "";
+let tune: Uint8Array;
 let tuneAt = 0;
 let tuneTimer: any;
 
@@ -37,18 +37,18 @@ export const motorSet = (lv: number, t: number, led: number): void => {
 };
 
 const tuneStep = (): void => {
-  const on = tune.charCodeAt(tuneAt);
+  const on = tune[tuneAt];
   tuneTimer = undefined;
   if (tuneAt >= tune.length) return motorSet(0, 0, 0);
   motorSet(on / 100, 0, on ? 1 : 0);
-  tuneTimer = setTimeout(tuneStep, tune.charCodeAt(tuneAt + 1) * 10);
+  tuneTimer = setTimeout(tuneStep, tune[tuneAt + 1] * 10);
   tuneAt += 2;
 };
 
 /** Plays a pattern (see above) from the start, cutting any that plays; "" only stops. */
 export const motorPlay = (p: string): void => {
   if (tuneTimer !== undefined) clearTimeout(tuneTimer);
-  tune = p;
+  tune = E.toUint8Array(p);
   tuneAt = 0;
   tuneStep();
 };

@@ -23,13 +23,11 @@ export let owners = 0;
 
 /** HMAC-SHA-256 (RFC 2104) of data under key (at most 64 bytes). */
 const hmac = (key: Uint8Array, data: Uint8Array): Uint8Array => {
-  const b = new Uint8Array(64 + Math.max(32, data.length));
+  const b = new Uint8Array(64);
   for (let i = 0; i < 64; i++) b[i] = (key[i] | 0) ^ 0x36;
-  b.set(data, 64);
-  const inner = new Uint8Array(SHA256(sub(b, 0, 64 + data.length)));
+  const inner = SHA256(E.toUint8Array(b, data));
   for (let i = 0; i < 64; i++) b[i] ^= 0x36 ^ 0x5c;
-  b.set(inner, 64);
-  return new Uint8Array(SHA256(sub(b, 0, 96)));
+  return new Uint8Array(SHA256(E.toUint8Array(b, inner)));
 };
 
 /** Whether the first n bytes of a and b agree (every byte looked at, whatever the first difference). */
@@ -63,10 +61,8 @@ export const ownersReset = (): void => {
 export const auth = (b: Uint8Array): Uint8Array | undefined => {
   const k = keyOf(b[0]);
   if (!k) return;
-  const m = new Uint8Array(1 + 2 * NONCE_BYTES);
-  m.set(nonce, 1);
-  m.set(sub(b, 1, 1 + NONCE_BYTES), 1 + NONCE_BYTES);
-  m[0] = AUTH_LABEL;
+  // label, device nonce, central nonce (E.toUint8Array joins its arguments' bytes)
+  const m = E.toUint8Array(AUTH_LABEL, nonce, sub(b, 1, 1 + NONCE_BYTES));
   if (!same(hmac(k, m), sub(b, 1 + NONCE_BYTES), AUTH_MAC_BYTES)) return;
   m[0] = SESSION_LABEL;
   ks.set(hmac(k, m));
@@ -80,10 +76,7 @@ export const auth = (b: Uint8Array): Uint8Array | undefined => {
 export const signedBy = (op: number, id: number, b: Uint8Array): boolean => {
   const n = b.length - SIGNATURE_BYTES;
   if (owner < 0 || n < 0 || u16(b, n) <= ctr) return false;
-  const m = new Uint8Array(n + 4);
-  m.set([b[n], b[n + 1], op, id]);
-  m.set(sub(b, 0, n), 4);
-  if (!same(hmac(ks, m), sub(b, n + 2), SIGNATURE_MAC_BYTES)) return false;
+  if (!same(hmac(ks, E.toUint8Array(b[n], b[n + 1], op, id, sub(b, 0, n))), sub(b, n + 2), SIGNATURE_MAC_BYTES)) return false;
   ctr = u16(b, n);
   return true;
 };
@@ -100,8 +93,7 @@ export const pair = (b: Uint8Array, trust: boolean): number => {
   let s = b[0];
   if (s === ANY_SLOT) for (s = 0; s < OWNER_SLOTS && owners & (1 << s); ) s++;
   if (s >= OWNER_SLOTS) return b[0] === ANY_SLOT ? Status.NoSpace : Status.BadRequest;
-  const f = new Uint8Array(OWNER_KEY_BYTES + 1);
-  f.set(sub(b, 1, 1 + OWNER_KEY_BYTES));
+  const f = E.toUint8Array(sub(b, 1, 1 + OWNER_KEY_BYTES), 0);
   f[OWNER_KEY_BYTES] = crc8(f, 0, OWNER_KEY_BYTES);
   try {
     S.erase("mkey" + s);

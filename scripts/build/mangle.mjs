@@ -29,7 +29,7 @@ function names(pattern, into) {
 function declarations(root) {
   /** @type {Map<any, Set<string>>} */
   const scopes = new Map();
-  const of = (/** @type {any} */ n) => scopes.get(n) ?? scopes.set(n, new Set()).get(n);
+  const of = (/** @type {any} */ n) => /** @type {Set<string>} */ (scopes.get(n) ?? scopes.set(n, new Set()).get(n));
   ancestor(root, {
     Function(/** @type {any} */ n) {
       for (const p of n.params) names(p, of(n));
@@ -66,7 +66,8 @@ export function namesByUse(code) {
     for (let i = anc.length - 2; i >= 0 && anc[i] !== iife; i--) if (scopes.get(anc[i])?.has(n.name)) return;
     count.set(n.name, (count.get(n.name) ?? 0) + 1);
   };
-  ancestor(iife.body, { Identifier: seen, VariablePattern: seen });
+  // VariablePattern: a name being declared or assigned (acorn-walk's name for it)
+  ancestor(iife.body, /** @type {any} */ ({ Identifier: seen, VariablePattern: seen }));
   return [...top].sort((a, b) => (count.get(b) ?? 0) - (count.get(a) ?? 0));
 }
 

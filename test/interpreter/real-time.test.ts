@@ -1,7 +1,7 @@
 /**
  * The interpreter's own timers, in real time (every other interpreter test drives a clock): a
- * 4-second program started over BLE plays its levels at their times within a few milliseconds,
- * ends on time and is logged.
+ * 4-second program started over BLE plays its levels at their times (none more than a few tens of
+ * milliseconds out from the others), ends on time and is logged.
  */
 import { expect, it } from "vitest";
 import { InterpreterCentral } from "../../companion/sim/interpreter/central";
@@ -17,9 +17,12 @@ const SHORT: Program = {
     { region: 1, pattern: PATTERN_CUSTOM, duration: 2, intensity: 0.6, cue: 0, curve: [1, 0.3], curveStepMs: 500 },
   ],
 };
-/** How far a real timer may run late here (2 cores shared with other test files), and early (Espruino wakes a little before a timer is due). */
-const LATE_MS = 60;
-const EARLY_MS = 5;
+/**
+ * How far apart the level changes may be from the program's times (2 cores shared with other test
+ * files, and Espruino wakes a little before a timer is due). The times are measured from the first
+ * level, whose own timer may have been the late one, so it is the spread that is bounded.
+ */
+const SPREAD_MS = 60;
 
 describeInterpreter("real time on the real interpreter", () => {
   it("plays a 4-second program on the interpreter's own timers, on time, and logs it", async () => {
@@ -36,11 +39,9 @@ describeInterpreter("real time on the real interpreter", () => {
     const exp = expectedTimeline(SHORT, start).motor;
     const got = motor.filter((s) => s.t >= start);
     expect(got.length).toBe(exp.length);
-    for (let i = 0; i < exp.length; i++) {
-      expect(got[i].t - exp[i].t, `sample ${i}: ms late`).toBeGreaterThan(-EARLY_MS);
-      expect(got[i].t - exp[i].t, `sample ${i}: ms late`).toBeLessThan(LATE_MS);
-      expect(got[i].v).toBeCloseTo(exp[i].v, 9);
-    }
+    for (let i = 0; i < exp.length; i++) expect(got[i].v).toBeCloseTo(exp[i].v, 9);
+    const late = exp.map((e, i) => got[i].t - e.t);
+    expect(Math.max(...late) - Math.min(...late), `ms late by level: ${late.map((ms) => ms.toFixed(1)).join(" ")}`).toBeLessThan(SPREAD_MS);
     const log = await c.readLog(0);
     expect(log.records.map((r) => [r.program, r.end, r.planned])).toEqual([[SLOT_BASE, End.Finished, totalSeconds(SHORT)]]);
     expect(dev.errors).toEqual([]);
