@@ -53,11 +53,11 @@ export const STREAM_MAX_PACKETS = 127;
 /** Records one LOG_READ streams at most (the device keeps their sequence numbers in RAM: 512 bytes). */
 export const STREAM_MAX_RECORDS = 128;
 /**
- * The build refuses a bundle (dist/firmware.js: pretokenised, as flashed) larger than this. The
- * target is 12 KB (bench/src/flash.ts reports against it); this ceiling stops a regression while the
- * bundle is above the target. Lower it when the bundle shrinks.
+ * The build refuses a bundle (dist/firmware.js: pretokenised, as flashed) larger than this, and the
+ * bench reports against it: 12 KB of the MDBT42Q's 40 KB of Storage, the rest for the programs, the
+ * log and the journal (bench/src/flash.ts measures a year of them).
  */
-export const BUNDLE_BUDGET = 13 * 1024;
+export const BUNDLE_BUDGET = 12 * 1024;
 export const FLASH_BYTES = 40960;
 export const FLASH_TARGET = 36864;
 
