@@ -8,6 +8,7 @@
 
 import * as acorn from "acorn";
 import { simple } from "acorn-walk";
+import { iifeOf } from "./iife.mjs";
 
 /** Aliased when used at least this often (fewer do not pay for the declaration). */
 const MIN_USES = 3;
@@ -27,8 +28,8 @@ const GLOBALS = ["Uint8Array", "setTimeout", "clearTimeout", "getTime"];
  */
 export function aliasBuiltins(code) {
   const ast = /** @type {any} */ (acorn.parse(code, { ecmaVersion: 2022 }));
-  const iife = ast.body[0]?.expression?.callee;
-  if (!iife || !iife.body || iife.body.type !== "BlockStatement") return code;
+  const iife = iifeOf(ast);
+  if (!iife) return code;
   /** @type {Map<string, { start: number, end: number }[]>} */
   const uses = new Map();
   const add = (/** @type {string} */ what, /** @type {any} */ n) => {

@@ -7,9 +7,9 @@
 // the bundle's IIFE, most written first; terser names them in that order, and the extra declaration
 // is taken out again (121 bytes on the bundle of 2026-12).
 
-import * as acorn from "acorn";
 import { ancestor } from "acorn-walk";
 import { minify } from "terser";
+import { iifeOf } from "./iife.mjs";
 
 /** @param {any} pattern @param {Set<string>} into */
 function names(pattern, into) {
@@ -71,11 +71,6 @@ export function namesByUse(code) {
   return [...top].sort((a, b) => (count.get(b) ?? 0) - (count.get(a) ?? 0));
 }
 
-/** The arrow or function the bundle is (`(()=>{…})()`), or undefined. @param {string} code */
-function iifeOf(code) {
-  const f = /** @type {any} */ (acorn.parse(code, { ecmaVersion: 2022 })).body[0]?.expression?.callee;
-  return f?.body?.type === "BlockStatement" ? f : undefined;
-}
 
 /**
  * terser's mangler over an IIFE bundle (nothing else changed), with names given by use.
