@@ -15,9 +15,11 @@ import { describe, expect, it } from "vitest";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const ALLOWED = new Set([".ci/run", "package-lock.json"]);
 
+/** The folders a build machine keeps work in (an absolute path under one is nobody else's). */
+const MACHINE_FOLDERS = ["work", "home", "root"];
 /** An absolute path on a machine, where a path starts (not inside a URL or a longer path). */
-const MACHINE_PATH = /(?<![\w.~/:-])\/(?:work|home|root)\/[^\s"'`)\]]*/g;
-/** A relative path to a folder named shared/: fine only when it resolves inside the repository. */
+const MACHINE_PATH = new RegExp(`(?<![\\w.~/:-])/(?:${MACHINE_FOLDERS.join("|")})/[^\\s"'\`)\\]]*`, "g");
+/** A relative path up to a folder named shared: fine only when it resolves inside the repository. */
 const SHARED_PATH = /(?<![\w./-])(?:\.\.\/)+shared(?:\/[^\s"'`)\]]*)?/g;
 
 function trackedFiles(): string[] {
@@ -56,12 +58,12 @@ describe("the repository stands on its own", () => {
 
   it("the scan finds what it must and passes over what resolves inside", () => {
     const up = "..";
-    const beside = `${up}/shared/ESPRUINO.md`;
+    const beside = `${up}/shared/notes.md`;
     const machine = (folder: string, rest: string) => `/${folder}/${rest}`;
     expect(outsideReferences("README.md", `the rules of \`${beside}\`\n`)).toEqual([`README.md:1 ${beside}`]);
-    const text = `// per ${machine("work", "shared/ESPRUINO.md")}.\nconst h = '${machine("home", "me/x")}';\n// ${machine("root", ".npm")}\n`;
+    const text = `// per ${machine("work", "shared/notes.md")}.\nconst h = '${machine("home", "me/x")}';\n// ${machine("root", ".npm")}\n`;
     expect(outsideReferences("scripts/x.mjs", text)).toEqual([
-      `scripts/x.mjs:1 ${machine("work", "shared/ESPRUINO.md")}`,
+      `scripts/x.mjs:1 ${machine("work", "shared/notes.md")}`,
       `scripts/x.mjs:2 ${machine("home", "me/x")}`,
       `scripts/x.mjs:3 ${machine("root", ".npm")}`,
     ]);
